@@ -36,6 +36,10 @@ export const checkRuleSchema = z.object({
    * replaced; e.g. "Disk {path}: {value}% free (needs {threshold}%)".
    */
   reason: printable(LIMITS.maxReasonLength),
+  /** Reason when the check passes; defaults to the description followed by the value. */
+  okReason: printable(LIMITS.maxReasonLength).optional(),
+  /** Digits kept when `{value}` is rendered. */
+  digits: z.number().int().min(0).max(6).default(1),
 });
 export type CheckRule = z.infer<typeof checkRuleSchema>;
 

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { type AgentPolicy, type CheckResult, type CommandFrame, type Metric, PROTOCOL_VERSION, type ReportFrame } from '@siaga/shared';
+import { CheckEvaluator } from './checks/evaluate.js';
+import { type AgentConfig, enrollSecret } from './config.js';
+import { runCommand } from './exec.js';
+import { hostIdentity, readHostFacts, type HostFacts } from './identity.js';
+import type { Logger } from './log.js';
+import { PROBES } from './probes/index.js';
+import { ProbeRunner, selfMetrics } from './probes/runner.js';
+import { MemorySpool } from './spool/memory.js';
+import type { ReportSpool } from './spool/types.js';
+import { StateFile } from './state.js';
+import { CollectorClient } from './transport/client.js';
+import { collectorUrls } from './transport/urls.js';
+import { AGENT_VERSION } from './version.js';
+
+type Trigger = ReportFrame['trigger'];
+
+/**
+ * The running agent: collects on the policy's interval, evaluates checks, spools each report and
+ * hands it to the transport. Owns the timers; everything else is a collaborator.
+ */
+export class Agent {
+  private readonly state: StateFile;
+  private readonly runner: ProbeRunner;
+  private readonly evaluator = new CheckEvaluator();
+  private readonly spool: ReportSpool;
+  private client: CollectorClient | undefined;
+  private facts: HostFacts | undefined;
+  private policy: AgentPolicy | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private collecting: Promise<void> | undefined;
+  private lastChecks: CheckResult[] = [];
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly log: Logger,
+  ) {
+    this.state = new StateFile(config.stateDir);
+    this.spool = new MemorySpool(1024);
+    this.runner = new ProbeRunner(PROBES, { run: runCommand, platform: process.platform, now: Date.now });
+    this.runner.configure(config.probes);
+  }
+
+  async start(): Promise<void> {
+    const urls = collectorUrls(this.config.collector.url, this.config.collector.allowInsecure);
+    const ca = this.config.collector.caFile ? readFileSync(this.config.collector.caFile) : undefined;
+    this.facts = await readHostFacts(this.config.identity.hostname);
+    const facts = this.facts;
+    this.client = new CollectorClient({
+      urls,
+      ...(ca ? { ca } : {}),
+      agentVersion: AGENT_VERSION,
+      identity: () => hostIdentity(this.state.get().agentId, facts),
+      os: facts.os,
+      labels: this.config.labels,
+      state: this.state,
+      enrollSecret: () => enrollSecret(this.config),
+      spool: this.spool,
+      log: this.log,
+      onPolicy: (policy) => this.applyPolicy(policy),
+      onCommand: (command) => this.handleCommand(command),
+    });
+    this.client.start();
+    this.log.info({ agentId: this.state.get().agentId, hostname: facts.hostname, collector: urls.base.href }, 'agent started');
+    void this.cycle('interval');
+  }
+
+  async stop(reason: 'shutdown' | 'sleep' | 'restart' | 'update' | 'uninstall' = 'shutdown'): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.collecting;
+    await this.client?.stop(reason);
+    this.spool.close();
+  }
+
+  private get intervalMs(): number {
+    return (this.policy?.intervalSec ?? this.config.intervalSec) * 1000;
+  }
+
+  private applyPolicy(policy: AgentPolicy): void {
+    if (this.policy?.version === policy.version) return;
+    const merged: Record<string, Record<string, unknown>> = { ...this.config.probes };
+    for (const [name, section] of Object.entries(policy.probes)) merged[name] = { ...merged[name], ...section };
+    try {
+      this.runner.configure(merged);
+    } catch (err) {
+      // Keep running the previous configuration; the collector validates policies, so this is rare.
+      this.log.error({ err: (err as Error).message, policyVersion: policy.version }, 'policy refused');
+      return;
+    }
+    const intervalChanged = policy.intervalSec !== this.policy?.intervalSec;
+    this.policy = policy;
+    this.log.info({ policyVersion: policy.version, checks: policy.checks.length }, 'policy applied');
+    if (intervalChanged && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.cycle('interval'), this.intervalMs);
+    }
+  }
+
+  private async handleCommand(command: CommandFrame): Promise<{ ok: boolean; result?: Record<string, unknown>; error?: string }> {
+    switch (command.name) {
+      case 'recheck': {
+        await this.cycle('recheck');
+        return { ok: true, result: { checks: this.lastChecks.length } };
+      }
+      case 'diagnostics':
+        return { ok: true, result: { spool: this.spool.stats(), probes: this.runner.enabledNames(), policyVersion: this.policy?.version ?? null } };
+      default:
+        return { ok: false, error: `command ${command.name} is not supported by this agent` };
+    }
+  }
+
+  /** One collection. Concurrent calls share the one in progress. */
+  private cycle(trigger: Trigger): Promise<void> {
+    if (this.collecting) return this.collecting;
+    this.collecting = this.collectAndSpool(trigger)
+      .catch((err: Error) => this.log.error({ err: err.message }, 'collection failed'))
+      .finally(() => {
+        this.collecting = undefined;
+        if (trigger === 'interval' || !this.timer) {
+          clearTimeout(this.timer);
+          this.timer = setTimeout(() => void this.cycle('interval'), this.intervalMs);
+        }
+      });
+    return this.collecting;
+  }
+
+  private async collectAndSpool(trigger: Trigger): Promise<void> {
+    const collectedAt = Date.now();
+    const outcomes = await this.runner.collect();
+    const metrics: Metric[] = outcomes.flatMap((o) => o.metrics);
+    metrics.push(...selfMetrics(outcomes));
+    const checks = this.evaluator.evaluate(this.policy?.checks ?? [], metrics, collectedAt);
+    this.lastChecks = checks;
+    const seq = this.state.nextSeq();
+    const frame: ReportFrame = { v: PROTOCOL_VERSION, type: 'report', seq, collectedAt, trigger, metrics, checks };
+    if (this.policy) frame.policyVersion = this.policy.version;
+    this.spool.append({ seq, frame: JSON.stringify(frame) });
+    this.client?.pump();
+  }
+}

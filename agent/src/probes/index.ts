@@ -1,0 +1,23 @@
+import { cpuProbe } from './cpu.js';
+import { diskProbe } from './disk.js';
+import { memProbe } from './mem.js';
+import { netProbe } from './net.js';
+import { systemProbe } from './system.js';
+import type { Probe } from './types.js';
+
+/**
+ * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
+ * single-file executable has to bundle each one.
+ */
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe] as Probe[]);
+
+function registerAll(probes: Probe[]): readonly Probe[] {
+  const names = new Set<string>();
+  for (const p of probes) {
+    if (names.has(p.name)) throw new Error(`probe "${p.name}" is registered twice`);
+    names.add(p.name);
+  }
+  return Object.freeze(probes);
+}
+
+export type { Probe, ProbeContext } from './types.js';

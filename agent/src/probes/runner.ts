@@ -1,0 +1,95 @@
+import type { Metric } from '@siaga/shared';
+import { describeIssues, fieldIssues, ErrorCode, SiagaError } from '@siaga/shared';
+import type { CommandRunner } from '../exec.js';
+import type { BaseProbeConfig, Probe } from './types.js';
+
+export interface ProbeOutcome {
+  probe: string;
+  ok: boolean;
+  durationMs: number;
+  error?: string;
+  metrics: Metric[];
+}
+
+interface Configured {
+  probe: Probe;
+  config: BaseProbeConfig;
+  memo: Map<string, unknown>;
+}
+
+/**
+ * Validates each probe's configuration and runs the enabled probes, each under its own timeout.
+ * One failing probe never hides the others: its failure becomes a `siaga_agent` sample.
+ */
+export class ProbeRunner {
+  private configured: Configured[] = [];
+  private readonly memos = new Map<string, Map<string, unknown>>();
+
+  constructor(
+    private readonly probes: readonly Probe[],
+    private readonly deps: { run: CommandRunner; platform: NodeJS.Platform; now: () => number },
+  ) {}
+
+  /**
+   * Applies probe configuration (local config merged under the policy's). Throws a
+   * SIAGA_ERR_INVALID_CONFIG naming the probe and field; the previous configuration stays.
+   */
+  configure(sections: Record<string, Record<string, unknown> | undefined>): void {
+    const unknown = Object.keys(sections).filter((name) => !this.probes.some((p) => p.name === name));
+    if (unknown.length > 0) {
+      throw new SiagaError(ErrorCode.invalidConfig, `probes.${unknown[0]}: unknown probe (known: ${this.probes.map((p) => p.name).join(', ')})`, { path: `probes.${unknown[0]}` });
+    }
+    const next: Configured[] = [];
+    for (const probe of this.probes) {
+      const parsed = probe.configSchema.safeParse(sections[probe.name] ?? {});
+      if (!parsed.success) {
+        const message = describeIssues(fieldIssues(parsed.error), `probes.${probe.name}`);
+        throw new SiagaError(ErrorCode.invalidConfig, message, { path: `probes.${probe.name}` });
+      }
+      let memo = this.memos.get(probe.name);
+      if (!memo) this.memos.set(probe.name, (memo = new Map()));
+      next.push({ probe, config: parsed.data, memo });
+    }
+    this.configured = next;
+  }
+
+  enabledNames(): string[] {
+    return this.configured.filter((c) => c.config.enabled).map((c) => c.probe.name);
+  }
+
+  /** Runs the named probes (all enabled ones when omitted) concurrently. */
+  async collect(only?: ReadonlySet<string>): Promise<ProbeOutcome[]> {
+    const selected = this.configured.filter((c) => c.config.enabled && (!only || only.has(c.probe.name)));
+    return Promise.all(selected.map((c) => this.runOne(c)));
+  }
+
+  private async runOne({ probe, config, memo }: Configured): Promise<ProbeOutcome> {
+    const started = performance.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${config.timeoutMs} ms`)), config.timeoutMs);
+    try {
+      const work = probe.collect({ platform: this.deps.platform, signal: controller.signal, run: this.deps.run, memo, now: this.deps.now }, config);
+      // A probe that finishes (or fails) after its timeout must not surface as an unhandled rejection.
+      work.catch(() => undefined);
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+      });
+      const metrics = await Promise.race([work, aborted]);
+      return { probe: probe.name, ok: true, durationMs: performance.now() - started, metrics };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      return { probe: probe.name, ok: false, durationMs: performance.now() - started, error: error.slice(0, 500), metrics: [] };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** node_exporter-style self metrics: one `siaga_agent` sample per probe run. */
+export function selfMetrics(outcomes: readonly ProbeOutcome[]): Metric[] {
+  return outcomes.map((o) => ({
+    m: 'siaga_agent',
+    tags: { probe: o.probe },
+    fields: { duration_ms: Math.round(o.durationMs * 100) / 100, success: o.ok ? 1 : 0, ...(o.error ? { error: o.error.replace(/[\u0000-\u001f\u007f]/g, ' ') } : {}) },
+  }));
+}

@@ -1,0 +1,36 @@
+import type { Metric } from '@siaga/shared';
+import type { z } from 'zod';
+import type { CommandRunner } from '../exec.js';
+
+/** What a probe gets from the agent on every run. */
+export interface ProbeContext {
+  /** `process.platform` of the machine, or the one a test pretends to be. */
+  readonly platform: NodeJS.Platform;
+  /** Aborted when the probe's time is up; pass it to every command and request. */
+  readonly signal: AbortSignal;
+  /** Runs a fixed argument vector, never through a shell. */
+  readonly run: CommandRunner;
+  /** Scratch space kept between runs of this probe (previous samples, caches). */
+  readonly memo: Map<string, unknown>;
+  readonly now: () => number;
+}
+
+/**
+ * A probe measures one thing on the workstation. Every probe file exports one of these; the
+ * explicit list in `index.ts` registers them.
+ */
+export interface Probe<C extends { enabled: boolean; timeoutMs: number } = { enabled: boolean; timeoutMs: number }> {
+  readonly name: string;
+  readonly description: string;
+  /** On when neither the local config nor the policy says otherwise. */
+  readonly defaultEnabled: boolean;
+  /** Validates this probe's section of the config or policy and fills in defaults. */
+  readonly configSchema: z.ZodType<C, unknown>;
+  collect(ctx: ProbeContext, config: C): Promise<Metric[]>;
+}
+
+/** Every probe config accepts these two keys. */
+export interface BaseProbeConfig {
+  enabled: boolean;
+  timeoutMs: number;
+}

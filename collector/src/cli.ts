@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { SiagaError } from '@siaga/shared';
+import { Collector } from './collector.js';
+import { loadCollectorConfig } from './config.js';
+import { createLogger } from './log.js';
+import { COLLECTOR_VERSION } from './version.js';
+
+const USAGE = `siaga-collector — endpoint readiness collector
+
+Usage:
+  siaga-collector --config <file>       run the collector
+  siaga-collector --version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string', short: 'c' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.version) {
+    process.stdout.write(`siaga-collector ${COLLECTOR_VERSION}\n`);
+    return 0;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    process.stderr.write(`unknown command "${positionals[0]}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (!values.config) {
+    process.stderr.write(`--config <file> is required\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadCollectorConfig(values.config);
+  const log = createLogger(config.log.level);
+  const collector = new Collector(config, log);
+  await collector.start();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    void collector.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof SiagaError) process.stderr.write(`siaga-collector: ${err.message} [${err.code}]\n`);
+    else process.stderr.write(`siaga-collector: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

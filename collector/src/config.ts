@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeIssues, ErrorCode, fieldIssues, SiagaError } from '@siaga/shared';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+const influxSchema = z
+  .object({
+    /** InfluxDB 1.x base URL, or a 2.x/3.x server's v1 compatibility endpoint. */
+    url: z.url({ protocol: /^https?$/ }),
+    database: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('siaga'),
+    retentionPolicy: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    username: z.string().max(256).optional(),
+    password: z.string().max(256).optional(),
+    /** Points per write request. */
+    batchSize: z.number().int().min(1).max(50_000).default(5_000),
+    /** Longest a point waits in the batch before it is written. */
+    flushIntervalMs: z.number().int().min(10).max(60_000).default(200),
+    /** Create the database at start-up when it does not exist. */
+    createDatabase: z.boolean().default(true),
+  })
+  .strict();
+
+export const collectorConfigSchema = z
+  .object({
+    listen: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8080),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080 }),
+    /** The SQLite store, spill files and generated secrets live here. */
+    dataDir: z.string().min(1),
+    enroll: z
+      .object({
+        /** Enroll secrets accepted besides those managed with `siaga-collector secrets`. */
+        secrets: z.array(z.string().min(16).max(256)).max(2).default([]),
+      })
+      .strict()
+      .default({ secrets: [] }),
+    influx: influxSchema.optional(),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
+  })
+  .strict();
+
+export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
+export type InfluxConfig = z.infer<typeof influxSchema>;
+
+export function parseCollectorConfig(raw: unknown, baseDir = process.cwd()): CollectorConfig {
+  const result = collectorConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issues = fieldIssues(result.error);
+    throw new SiagaError(ErrorCode.invalidConfig, `invalid collector config: ${describeIssues(issues)}`, { path: issues[0]?.path ?? '' });
+  }
+  const config = result.data;
+  config.dataDir = path.resolve(baseDir, config.dataDir);
+  return config;
+}
+
+export function loadCollectorConfig(file: string): CollectorConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SiagaError(ErrorCode.invalidConfig, `cannot read config ${file}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (err) {
+    throw new SiagaError(ErrorCode.invalidConfig, `config ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  return parseCollectorConfig(raw, path.dirname(path.resolve(file)));
+}

@@ -1,0 +1,146 @@
+import {
+  type AgentFrame,
+  CloseCode,
+  type CollectorFrameInput,
+  ErrorCode,
+  errorFrameFor,
+  type HelloFrame,
+  parseAgentFrame,
+  PROTOCOL_VERSION,
+  type ReportFrame,
+} from '@siaga/shared';
+import WebSocket from 'ws';
+import type { Ingest } from '../ingest/ingest.js';
+import type { Logger } from '../log.js';
+import type { PolicyProvider } from '../policy/provider.js';
+import type { HostRecord, HostStore } from '../store/hosts.js';
+
+export interface ConnectionDeps {
+  hosts: HostStore;
+  ingest: Ingest;
+  policies: PolicyProvider;
+  log: Logger;
+  now: () => number;
+  onHello?: (conn: AgentConnection, hello: HelloFrame) => void;
+  onGoodbye?: (conn: AgentConnection, reason: string) => void;
+  onClose?: (conn: AgentConnection) => void;
+}
+
+/**
+ * One agent's WebSocket after authentication. Expects `hello` first, answers `welcome`, then
+ * ingests reports and acks them cumulatively and in order once they are stored. Invalid frames
+ * get an error frame naming the field; the connection stays usable.
+ */
+export class AgentConnection {
+  private helloed = false;
+  /** Highest seq accepted for storing on this connection (stored or on its way). */
+  private acceptedSeq: number;
+  private ackChain: Promise<void> = Promise.resolve();
+  private policyVersion: string | undefined;
+  readonly connectedAt: number;
+
+  constructor(
+    readonly ws: WebSocket,
+    public host: HostRecord,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.acceptedSeq = host.lastSeq;
+    this.connectedAt = deps.now();
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => deps.onClose?.(this));
+    ws.on('error', (err) => deps.log.debug({ host: host.id, err: err.message }, 'agent socket error'));
+  }
+
+  send(frame: CollectorFrameInput): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  /** Pushes the host's policy if it differs from what the agent runs. */
+  pushPolicy(): void {
+    if (!this.helloed) return;
+    const policy = this.deps.policies.forHost(this.host);
+    if (policy.version === this.policyVersion) return;
+    this.policyVersion = policy.version;
+    this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      this.send(errorFrameFor({ code: ErrorCode.invalidFrame, message: 'binary frames are not accepted; send JSON text', path: '', issues: [], ref: {} }));
+      return;
+    }
+    const parsed = parseAgentFrame(data);
+    if (!parsed.ok) {
+      this.deps.log.warn({ host: this.host.id, code: parsed.error.code, path: parsed.error.path }, `invalid frame: ${parsed.error.message.slice(0, 300)}`);
+      this.send(errorFrameFor(parsed.error));
+      return;
+    }
+    const frame = parsed.frame;
+    if (!this.helloed && frame.type !== 'hello') {
+      this.send(errorFrameFor({ code: ErrorCode.unexpectedFrame, message: `expected hello before ${frame.type}`, path: 'type', issues: [], ref: { type: frame.type } }));
+      return;
+    }
+    this.dispatch(frame);
+  }
+
+  private dispatch(frame: AgentFrame): void {
+    switch (frame.type) {
+      case 'hello':
+        return this.onHello(frame);
+      case 'report':
+        return this.onReport(frame);
+      case 'goodbye':
+        this.deps.onGoodbye?.(this, frame.reason);
+        return;
+      case 'error':
+        this.deps.log.warn({ host: this.host.id, code: frame.code, path: frame.path }, `agent reported: ${frame.message}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onHello(hello: HelloFrame): void {
+    const now = this.deps.now();
+    this.deps.hosts.updateFacts(this.host.id, hello.host, hello.os, hello.labels, hello.agentVersion, now);
+    this.host = this.deps.hosts.get(this.host.id) ?? this.host;
+    this.helloed = true;
+    const policy = this.deps.policies.forHost(this.host);
+    this.policyVersion = policy.version;
+    this.send({ v: PROTOCOL_VERSION, type: 'welcome', hostId: this.host.id, serverTime: now, ackedSeq: this.acceptedSeq, policy });
+    this.deps.onHello?.(this, hello);
+  }
+
+  private onReport(frame: ReportFrame): void {
+    const receivedAt = this.deps.now();
+    const seq = frame.seq;
+    if (seq <= this.acceptedSeq) {
+      // Already stored (or being stored): ack once everything before it is done.
+      this.ackChain = this.ackChain.then(() => this.ack(seq));
+      return;
+    }
+    const storedSeq = this.acceptedSeq;
+    this.acceptedSeq = seq;
+    const stored = this.deps.ingest.report(this.host, frame, receivedAt, storedSeq);
+    stored.catch(() => undefined);
+    this.ackChain = this.ackChain
+      .then(() => stored)
+      .then(
+        () => this.ack(seq),
+        (err: Error) => {
+          // Not stored: close so the agent resends from its spool; never ack what is not durable.
+          this.deps.log.error({ host: this.host.id, seq, err: err.message }, 'report not stored; asking the agent to retry');
+          this.acceptedSeq = Math.min(this.acceptedSeq, storedSeq);
+          this.close(CloseCode.tryLater, 'storage unavailable');
+        },
+      );
+  }
+
+  private ack(seq: number): void {
+    this.send({ v: PROTOCOL_VERSION, type: 'ack', seq });
+  }
+}

@@ -1,0 +1,3 @@
+export { Collector } from './collector.js';
+export { collectorConfigSchema, loadCollectorConfig, parseCollectorConfig, type CollectorConfig } from './config.js';
+export { COLLECTOR_VERSION } from './version.js';

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { HostIdentity, Labels, OsInfo, ReportFrame } from '@siaga/shared';
+import type { Db } from './db.js';
+
+export interface HostRecord {
+  id: string;
+  agentId: string;
+  hostname: string;
+  hardwareUuid: string | null;
+  fingerprint: string | null;
+  os: OsInfo;
+  site: string | null;
+  group: string | null;
+  tags: string[];
+  agentVersion: string | null;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  lastSeq: number;
+  lastReportAt: number | null;
+}
+
+interface Row {
+  id: string;
+  agent_id: string;
+  hostname: string;
+  hardware_uuid: string | null;
+  fingerprint: string | null;
+  os_json: string;
+  site: string | null;
+  grp: string | null;
+  tags_json: string;
+  agent_version: string | null;
+  enrolled_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  last_seq: number;
+  last_report_at: number | null;
+}
+
+const COLUMNS = 'id, agent_id, hostname, hardware_uuid, fingerprint, os_json, site, grp, tags_json, agent_version, enrolled_at, revoked_at, last_seen_at, last_seq, last_report_at';
+
+function toRecord(r: Row): HostRecord {
+  return {
+    id: r.id,
+    agentId: r.agent_id,
+    hostname: r.hostname,
+    hardwareUuid: r.hardware_uuid,
+    fingerprint: r.fingerprint,
+    os: JSON.parse(r.os_json) as OsInfo,
+    site: r.site,
+    group: r.grp,
+    tags: JSON.parse(r.tags_json) as string[],
+    agentVersion: r.agent_version,
+    enrolledAt: r.enrolled_at,
+    revokedAt: r.revoked_at,
+    lastSeenAt: r.last_seen_at,
+    lastSeq: r.last_seq,
+    lastReportAt: r.last_report_at,
+  };
+}
+
+export interface EnrollInput {
+  nonce: string;
+  nodeKeyHash: string;
+  host: HostIdentity;
+  os: OsInfo;
+  labels: Labels;
+  agentVersion: string;
+  now: number;
+}
+
+/** Hosts, their node keys (hashed) and their latest report. */
+export class HostStore {
+  private readonly byId;
+  private readonly byKey;
+  private readonly byNonce;
+  private readonly insert;
+  private readonly rekey;
+  private readonly seen;
+  private readonly report;
+  private readonly latest;
+  private readonly listAll;
+  private readonly facts;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM hosts WHERE id = ?`);
+    this.byKey = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM hosts WHERE node_key_hash = ? AND revoked_at IS NULL`);
+    this.byNonce = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM hosts WHERE enroll_nonce = ?`);
+    this.insert = db.prepare(
+      `INSERT INTO hosts (id, agent_id, hostname, hardware_uuid, fingerprint, os_json, site, grp, tags_json, agent_version, node_key_hash, enroll_nonce, enrolled_at)
+       VALUES (@id, @agentId, @hostname, @hardwareUuid, @fingerprint, @os, @site, @grp, @tags, @agentVersion, @keyHash, @nonce, @now)`,
+    );
+    this.rekey = db.prepare<[string, string]>('UPDATE hosts SET node_key_hash = ? WHERE id = ?');
+    this.seen = db.prepare<[number, string]>('UPDATE hosts SET last_seen_at = ? WHERE id = ?');
+    this.report = db.prepare<[number, number, number, string, string]>(
+      'UPDATE hosts SET last_seq = MAX(last_seq, ?), last_report_at = ?, last_seen_at = ?, latest_report_json = ? WHERE id = ?',
+    );
+    this.latest = db.prepare<[string], { latest_report_json: string | null }>('SELECT latest_report_json FROM hosts WHERE id = ?');
+    this.listAll = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM hosts ORDER BY hostname, id`);
+    this.facts = db.prepare(
+      `UPDATE hosts SET hostname = @hostname, hardware_uuid = @hardwareUuid, fingerprint = @fingerprint, os_json = @os,
+       site = @site, grp = @grp, tags_json = @tags, agent_version = @agentVersion, last_seen_at = @now WHERE id = @id`,
+    );
+  }
+
+  get(id: string): HostRecord | undefined {
+    const row = this.byId.get(id);
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** The live (not revoked) host holding this node key hash. */
+  byNodeKeyHash(hash: string): HostRecord | undefined {
+    const row = this.byKey.get(hash);
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(): HostRecord[] {
+    return this.listAll.all().map(toRecord);
+  }
+
+  /**
+   * Creates a host for a new enrollment, or, when the nonce was seen before (a retried request
+   * whose answer was lost), gives that same host the new key.
+   */
+  enroll(input: EnrollInput): HostRecord {
+    return this.db.transaction(() => {
+      const existing = this.byNonce.get(input.nonce);
+      if (existing) {
+        this.rekey.run(input.nodeKeyHash, existing.id);
+        return toRecord(existing);
+      }
+      const id = randomUUID();
+      this.insert.run({
+        id,
+        agentId: input.host.id,
+        hostname: input.host.hostname,
+        hardwareUuid: input.host.hardwareUuid ?? null,
+        fingerprint: input.host.fingerprint ?? null,
+        os: JSON.stringify(input.os),
+        site: input.labels.site ?? null,
+        grp: input.labels.group ?? null,
+        tags: JSON.stringify(input.labels.tags),
+        agentVersion: input.agentVersion,
+        keyHash: input.nodeKeyHash,
+        nonce: input.nonce,
+        now: input.now,
+      });
+      return this.get(id) as HostRecord;
+    })();
+  }
+
+  /** Refreshes what the agent says about itself in `hello`. */
+  updateFacts(id: string, host: HostIdentity, os: OsInfo, labels: Labels, agentVersion: string, now: number): void {
+    this.facts.run({
+      id,
+      hostname: host.hostname,
+      hardwareUuid: host.hardwareUuid ?? null,
+      fingerprint: host.fingerprint ?? null,
+      os: JSON.stringify(os),
+      site: labels.site ?? null,
+      grp: labels.group ?? null,
+      tags: JSON.stringify(labels.tags),
+      agentVersion,
+      now,
+    });
+  }
+
+  touch(id: string, now: number): void {
+    this.seen.run(now, id);
+  }
+
+  recordReport(id: string, frame: ReportFrame, now: number): void {
+    this.report.run(frame.seq, frame.collectedAt, now, JSON.stringify(frame), id);
+  }
+
+  latestReport(id: string): ReportFrame | undefined {
+    const row = this.latest.get(id);
+    return row?.latest_report_json ? (JSON.parse(row.latest_report_json) as ReportFrame) : undefined;
+  }
+}
