@@ -10,6 +10,7 @@ const configSchema = probeConfig(true, 5_000, {});
 export const cpuProbe: Probe<typeof configSchema._output> = {
   name: 'cpu',
   description: 'CPU usage in percent since the previous run, and load averages',
+  measurements: ['cpu', 'system'],
   defaultEnabled: true,
   configSchema,
   async collect() {

@@ -18,6 +18,7 @@ const configSchema = probeConfig(true, 10_000, {
 export const diskProbe: Probe<typeof configSchema._output> = {
   name: 'disk',
   description: 'Free and used space per mounted volume; read-only mounts',
+  measurements: ['disk'],
   defaultEnabled: true,
   configSchema,
   async collect(_ctx, config) {

@@ -11,6 +11,7 @@ const percent = (part: number, whole: number) => (whole > 0 ? round((part / whol
 export const memProbe: Probe<typeof configSchema._output> = {
   name: 'mem',
   description: 'Physical memory available and swap in use',
+  measurements: ['mem', 'swap'],
   defaultEnabled: true,
   configSchema,
   async collect() {

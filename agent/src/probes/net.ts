@@ -15,6 +15,7 @@ const LOOPBACK = /^(lo\d*|Loopback.*)$/i;
 export const netProbe: Probe<typeof configSchema._output> = {
   name: 'net',
   description: 'Bytes, packets, errors and drops per network interface',
+  measurements: ['net'],
   defaultEnabled: true,
   configSchema,
   async collect(_ctx, config) {

@@ -8,6 +8,7 @@ const configSchema = probeConfig(true, 2_000, {});
 export const systemProbe: Probe<typeof configSchema._output> = {
   name: 'system',
   description: 'Uptime since the last boot',
+  measurements: ['system'],
   defaultEnabled: true,
   configSchema,
   async collect() {

@@ -22,6 +22,8 @@ export interface ProbeContext {
 export interface Probe<C extends { enabled: boolean; timeoutMs: number } = { enabled: boolean; timeoutMs: number }> {
   readonly name: string;
   readonly description: string;
+  /** Measurements this probe writes: the agent re-runs a probe quickly when a check reads one of them. */
+  readonly measurements: readonly string[];
   /** On when neither the local config nor the policy says otherwise. */
   readonly defaultEnabled: boolean;
   /** Validates this probe's section of the config or policy and fills in defaults. */
