@@ -1,0 +1,90 @@
+// The main job on one machine: a collector on its embedded store (SQLite, no external server)
+// plus one local agent reporting over loopback. Ctrl-C stops both.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { installAndBuild, ROOT } from './setup.mjs';
+
+installAndBuild();
+
+const demo = path.join(ROOT, '.siaga', 'demo');
+mkdirSync(demo, { recursive: true, mode: 0o700 });
+const secretFile = path.join(demo, 'enroll-secret');
+if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+const secret = readFileSync(secretFile, 'utf8').trim();
+const port = Number(process.env.SIAGA_PORT ?? 8080);
+const base = `http://127.0.0.1:${port}`;
+
+const collectorConfig = [
+  `listen: { host: 127.0.0.1, port: ${port} }`,
+  'dataDir: ./collector-data',
+  `enroll: { secrets: ["${secret}"] }`,
+  ...(process.env.SIAGA_INFLUX_URL ? [`influx: { url: "${process.env.SIAGA_INFLUX_URL}", database: siaga }`] : []),
+  '',
+].join('\n');
+writeFileSync(path.join(demo, 'collector.yaml'), collectorConfig);
+writeFileSync(
+  path.join(demo, 'agent.yaml'),
+  [`collector: { url: "${base}", enrollSecretFile: ./enroll-secret }`, 'stateDir: ./agent-state', 'labels: { site: demo, group: office }', ''].join('\n'),
+);
+
+function launch(name, args) {
+  const log = createWriteStream(path.join(demo, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, args, { cwd: demo, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  child.stderr.on('data', (d) => process.stderr.write(`[${name}] ${d}`));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`siaga: ${name} stopped (${signal ?? code}); see ${path.join(demo, `${name}.log`)}`);
+      stop(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+const children = [];
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+async function until(probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
+}
+
+children.push(launch('collector', [path.join(ROOT, 'collector/dist/cli.js'), '--config', 'collector.yaml']));
+const healthy = await until(async () => (await fetch(`${base}/healthz`)).ok, 15_000);
+if (!healthy) {
+  console.error(`siaga: the collector did not come up on ${base}; see ${path.join(demo, 'collector.log')}`);
+  stop(1);
+} else {
+  children.push(launch('agent', [path.join(ROOT, 'agent/dist/cli.js'), 'run', '--config', 'agent.yaml']));
+  const hosts = await until(async () => {
+    const body = await (await fetch(`${base}/v1/hosts`)).json();
+    return body.hosts.some((h) => h.lastSeq > 0) ? body.hosts : undefined;
+  }, 20_000);
+  console.log('');
+  console.log(`siaga is running: collector ${base} (state in ${demo})`);
+  console.log(`  hosts:   ${base}/v1/hosts`);
+  console.log(`  health:  ${base}/healthz`);
+  if (hosts) for (const h of hosts) console.log(`  host ${h.hostname} (${h.id}) reporting, last seq ${h.lastSeq}`);
+  else console.log('  the local agent has not reported yet; see agent.log');
+  console.log('Press Ctrl-C to stop.');
+}
