@@ -29,4 +29,44 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at INTEGER
   );
   `,
+  // Webhook outbox: one row per (notification, receiver), written before the first attempt.
+  `
+  CREATE TABLE notify_outbox (
+    id TEXT PRIMARY KEY,
+    notification_id TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    receiver TEXT NOT NULL,
+    format TEXT NOT NULL,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    signing TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    last_attempt_at INTEGER,
+    delivered_at INTEGER,
+    last_status_code INTEGER,
+    last_error TEXT
+  );
+  CREATE INDEX notify_outbox_due ON notify_outbox(status, next_attempt_at);
+  CREATE INDEX notify_outbox_queue ON notify_outbox(receiver, group_key, status);
+  CREATE INDEX notify_outbox_notification ON notify_outbox(notification_id);
+  CREATE TABLE notify_outbox_alerts (
+    alert_id TEXT NOT NULL,
+    delivery_id TEXT NOT NULL REFERENCES notify_outbox(id) ON DELETE CASCADE,
+    PRIMARY KEY (alert_id, delivery_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX notify_outbox_alerts_delivery ON notify_outbox_alerts(delivery_id);
+  CREATE TABLE notify_attempts (
+    delivery_id TEXT NOT NULL REFERENCES notify_outbox(id) ON DELETE CASCADE,
+    attempt INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    duration_ms INTEGER,
+    address TEXT,
+    status_code INTEGER,
+    error TEXT,
+    PRIMARY KEY (delivery_id, attempt)
+  ) WITHOUT ROWID;
+  `,
 ];
