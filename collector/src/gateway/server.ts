@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode, LIMITS } from '@siaga/shared';
-import { WebSocketServer } from 'ws';
-import type { HostStore } from '../store/hosts.js';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { HostRecord, HostStore } from '../store/hosts.js';
 import { nodeKeyHash } from './auth.js';
 import { AgentConnection, type ConnectionDeps } from './connection.js';
 
@@ -19,6 +19,26 @@ function refuse(socket: Duplex, status: number, message: string): void {
 export interface GatewayOptions extends ConnectionDeps {
   /** Ping interval; a peer that misses a pong for a whole interval is dropped. */
   heartbeatMs?: number;
+  /** How long an existing connection has to answer a ping before a newcomer replaces it. */
+  duplicateProbeMs?: number;
+  onDuplicate?: (host: HostRecord) => void;
+}
+
+/** Resolves true when the socket answers a ping within `timeoutMs`. */
+function answersPing(ws: WebSocket, timeoutMs: number): Promise<boolean> {
+  if (ws.readyState !== WebSocket.OPEN) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      ws.off('pong', onPong);
+      resolve(false);
+    }, timeoutMs);
+    const onPong = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    ws.once('pong', onPong);
+    ws.ping();
+  });
 }
 
 /**
@@ -64,22 +84,39 @@ export class Gateway {
     const host = hash ? this.hosts.byNodeKeyHash(hash) : undefined;
     if (!host) return refuse(socket, 401, 'node key missing, unknown or revoked: enroll again');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (this.live.has(host.id)) {
-        ws.close(CloseCode.duplicateIdentity, 'another connection uses this identity');
-        this.opts.log.warn({ host: host.id, hostname: host.hostname }, 'duplicate identity: a second live connection with the same node key was refused');
-        return;
-      }
-      const conn = new AgentConnection(ws, host, {
-        ...this.opts,
-        onClose: (c) => {
-          if (this.live.get(c.host.id) === c) this.live.delete(c.host.id);
-          this.opts.onClose?.(c);
-        },
-      });
-      this.live.set(host.id, conn);
-      this.alive.add(conn);
-      ws.on('pong', () => this.alive.add(conn));
+      // Hold the newcomer's frames until we know whether it may stay.
+      ws.pause();
+      void this.admit(ws, host);
     });
+  }
+
+  /**
+   * A second socket for a host is either a reconnect after the first one silently died (NAT,
+   * sleep) or a duplicate identity. The old socket decides: if it still answers a ping it wins
+   * and the newcomer is refused with 4409; otherwise the newcomer replaces it.
+   */
+  private async admit(ws: WebSocket, host: HostRecord): Promise<void> {
+    const existing = this.live.get(host.id);
+    if (existing && (await answersPing(existing.ws, this.opts.duplicateProbeMs ?? 3_000))) {
+      ws.resume();
+      ws.close(CloseCode.duplicateIdentity, 'another connection uses this identity');
+      this.opts.log.warn({ host: host.id, hostname: host.hostname }, 'duplicate identity: a second live connection with the same node key was refused');
+      this.opts.onDuplicate?.(host);
+      return;
+    }
+    existing?.ws.terminate();
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const conn = new AgentConnection(ws, host, {
+      ...this.opts,
+      onClose: (c) => {
+        if (this.live.get(c.host.id) === c) this.live.delete(c.host.id);
+        this.opts.onClose?.(c);
+      },
+    });
+    this.live.set(host.id, conn);
+    this.alive.add(conn);
+    ws.on('pong', () => this.alive.add(conn));
+    ws.resume();
   }
 
   private sweep(): void {
