@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type AgentPolicy, type CheckResult, type CommandFrame, type Metric, PROTOCOL_VERSION, type ReportFrame } from '@siaga/shared';
 import { CheckEvaluator } from './checks/evaluate.js';
 import { type AgentConfig, enrollSecret } from './config.js';
@@ -7,7 +8,8 @@ import { hostIdentity, readHostFacts, type HostFacts } from './identity.js';
 import type { Logger } from './log.js';
 import { PROBES } from './probes/index.js';
 import { ProbeRunner, selfMetrics } from './probes/runner.js';
-import { MemorySpool } from './spool/memory.js';
+import { FileSpool } from './spool/file.js';
+import { spoolMetric } from './spool/metric.js';
 import type { ReportSpool } from './spool/types.js';
 import { StateFile } from './state.js';
 import { CollectorClient } from './transport/client.js';
@@ -37,7 +39,10 @@ export class Agent {
     private readonly log: Logger,
   ) {
     this.state = new StateFile(config.stateDir);
-    this.spool = new MemorySpool(1024);
+    const spool = new FileSpool(path.join(config.stateDir, 'spool'), { log });
+    // A reset or restored state file must not reuse seqs the spool already holds.
+    if (spool.highestSeq > this.state.get().seq) this.state.update({ seq: spool.highestSeq });
+    this.spool = spool;
     this.runner = new ProbeRunner(PROBES, { run: runCommand, platform: process.platform, now: Date.now });
     this.runner.configure(config.probes);
   }
@@ -130,7 +135,7 @@ export class Agent {
     const collectedAt = Date.now();
     const outcomes = await this.runner.collect();
     const metrics: Metric[] = outcomes.flatMap((o) => o.metrics);
-    metrics.push(...selfMetrics(outcomes));
+    metrics.push(...selfMetrics(outcomes), spoolMetric(this.spool.stats()));
     const checks = this.evaluator.evaluate(this.policy?.checks ?? [], metrics, collectedAt);
     this.lastChecks = checks;
     const seq = this.state.nextSeq();

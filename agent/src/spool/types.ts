@@ -17,6 +17,13 @@ export interface SpoolStats {
   degraded: boolean;
 }
 
+/** A run of reports dropped to respect a bound: seqs `firstSeq`..`lastSeq`, `count` of them. */
+export interface SpoolGap {
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+}
+
 /**
  * Store-and-forward queue of reports: a report is appended before it is sent and removed only
  * when the collector's cumulative ack covers it.
@@ -28,5 +35,7 @@ export interface ReportSpool {
   /** Removes every report with seq ≤ `seq`. */
   ack(seq: number): void;
   stats(): SpoolStats;
+  /** The most recent runs of reports dropped to respect a bound, oldest first. */
+  gaps(): SpoolGap[];
   close(): void;
 }
