@@ -2,6 +2,7 @@ import { cpuProbe } from './cpu.js';
 import { diskProbe } from './disk.js';
 import { memProbe } from './mem.js';
 import { netProbe } from './net.js';
+import { smartProbe } from './smart.js';
 import { systemProbe } from './system.js';
 import type { Probe } from './types.js';
 
@@ -9,7 +10,7 @@ import type { Probe } from './types.js';
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe, smartProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();
