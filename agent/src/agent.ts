@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type AgentPolicy, type CheckResult, type CommandFrame, type Metric, PROTOCOL_VERSION, type ReportFrame } from '@siaga/shared';
-import { CheckEvaluator } from './checks/evaluate.js';
+import { CheckEvaluator, statusesDiffer } from './checks/evaluate.js';
 import { type AgentConfig, enrollSecret } from './config.js';
 import { runCommand } from './exec.js';
 import { hostIdentity, readHostFacts, type HostFacts } from './identity.js';
@@ -31,8 +31,12 @@ export class Agent {
   private facts: HostFacts | undefined;
   private policy: AgentPolicy | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private collecting: Promise<void> | undefined;
   private lastChecks: CheckResult[] = [];
+  /** Each probe's samples from its latest run, and when that was. */
+  private readonly latest = new Map<string, Metric[]>();
+  private readonly lastRun = new Map<string, number>();
 
   constructor(
     private readonly config: AgentConfig,
@@ -73,6 +77,7 @@ export class Agent {
 
   async stop(reason: 'shutdown' | 'sleep' | 'restart' | 'update' | 'uninstall' = 'shutdown'): Promise<void> {
     clearTimeout(this.timer);
+    clearInterval(this.watchTimer);
     this.timer = undefined;
     await this.collecting;
     await this.client?.stop(reason);
@@ -95,7 +100,12 @@ export class Agent {
       return;
     }
     const intervalChanged = policy.intervalSec !== this.policy?.intervalSec;
+    const watchChanged = policy.watchIntervalSec !== this.policy?.watchIntervalSec;
     this.policy = policy;
+    if (watchChanged) {
+      clearInterval(this.watchTimer);
+      this.watchTimer = setInterval(() => this.watch(), policy.watchIntervalSec * 1000);
+    }
     this.log.info({ policyVersion: policy.version, checks: policy.checks.length }, 'policy applied');
     if (intervalChanged && this.timer) {
       clearTimeout(this.timer);
@@ -116,10 +126,10 @@ export class Agent {
     }
   }
 
-  /** One collection. Concurrent calls share the one in progress. */
+  /** One full collection. Concurrent calls share the one in progress. */
   private cycle(trigger: Trigger): Promise<void> {
     if (this.collecting) return this.collecting;
-    this.collecting = this.collectAndSpool(trigger)
+    this.collecting = this.collect(trigger, undefined)
       .catch((err: Error) => this.log.error({ err: err.message }, 'collection failed'))
       .finally(() => {
         this.collecting = undefined;
@@ -131,13 +141,40 @@ export class Agent {
     return this.collecting;
   }
 
-  private async collectAndSpool(trigger: Trigger): Promise<void> {
+  /**
+   * Between reports, re-runs only the probes that checks read (each no more often than it
+   * allows) and reports at once when a check's status changed.
+   */
+  private watch(): void {
+    const rules = this.policy?.checks ?? [];
+    if (this.collecting || rules.length === 0) return;
+    const names = this.runner.watchable(new Set(rules.map((r) => r.measurement)), this.lastRun, Date.now());
+    if (names.size === 0) return;
+    this.collecting = this.collect('change', names)
+      .catch((err: Error) => this.log.error({ err: err.message }, 'watch failed'))
+      .finally(() => {
+        this.collecting = undefined;
+      });
+  }
+
+  /**
+   * Runs probes (all, or `only`), evaluates every check over the newest sample of each probe and
+   * spools a report — always for a full collection, only on a status change for a watch.
+   */
+  private async collect(trigger: Trigger, only: ReadonlySet<string> | undefined): Promise<void> {
     const collectedAt = Date.now();
-    const outcomes = await this.runner.collect();
+    const outcomes = await this.runner.collect(only);
+    for (const o of outcomes) {
+      this.latest.set(o.probe, o.metrics);
+      this.lastRun.set(o.probe, collectedAt);
+    }
+    if (!only) for (const name of this.latest.keys()) if (!outcomes.some((o) => o.probe === name)) this.latest.delete(name);
+    const checks = this.evaluator.evaluate(this.policy?.checks ?? [], [...this.latest.values()].flat(), collectedAt);
+    const changed = statusesDiffer(this.lastChecks, checks);
+    this.lastChecks = checks;
+    if (only && !changed) return;
     const metrics: Metric[] = outcomes.flatMap((o) => o.metrics);
     metrics.push(...selfMetrics(outcomes), spoolMetric(this.spool.stats()));
-    const checks = this.evaluator.evaluate(this.policy?.checks ?? [], metrics, collectedAt);
-    this.lastChecks = checks;
     const seq = this.state.nextSeq();
     const frame: ReportFrame = { v: PROTOCOL_VERSION, type: 'report', seq, collectedAt, trigger, metrics, checks };
     if (this.policy) frame.policyVersion = this.policy.version;

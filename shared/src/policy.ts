@@ -32,12 +32,15 @@ export const checkRuleSchema = z.object({
   /** What to report when no sample matches (a probe that could not run). */
   missing: z.enum(['pass', 'warn', 'fail']).default('warn'),
   /**
-   * Reason template. `{value}`, `{threshold}`, `{instance}` and any tag name (`{path}`) are
-   * replaced; e.g. "Disk {path}: {value}% free (needs {threshold}%)".
+   * Reason template. `{value}`, `{threshold}`, `{instance}`, `{description}` and any tag or
+   * field of the sample (`{path}`, `{error}`) are replaced; e.g.
+   * "Disk {path}: {value}% free (needs {threshold}%)".
    */
   reason: printable(LIMITS.maxReasonLength),
   /** Reason when the check passes; defaults to the description followed by the value. */
   okReason: printable(LIMITS.maxReasonLength).optional(),
+  /** Multiplies the field before comparing and rendering (e.g. 1/86400 turns seconds into days). */
+  scale: z.number().positive().finite().optional(),
   /** Digits kept when `{value}` is rendered. */
   digits: z.number().int().min(0).max(6).default(1),
 });
@@ -47,6 +50,11 @@ export type CheckRule = z.infer<typeof checkRuleSchema>;
 export const agentPolicySchema = z.object({
   version: printable(64).min(1),
   intervalSec: z.number().int().min(1).max(3600).default(15),
+  /**
+   * How often the agent re-runs the probes that checks read, to report a changed verdict at
+   * once. Each probe may ask to be re-run less often than this.
+   */
+  watchIntervalSec: z.number().int().min(1).max(3600).default(1),
   /** Probe name → that probe's configuration (validated by the probe's own schema). */
   probes: z.record(metricKey, z.record(z.string(), z.unknown())).default({}),
   checks: z.array(checkRuleSchema).max(LIMITS.maxChecksPerReport).default([]),

@@ -30,6 +30,14 @@ export function renderReason(template: string, vars: Record<string, string>): st
   return template.replace(/\{([a-z_][a-z0-9_]*)\}/g, (whole, key: string) => vars[key] ?? whole);
 }
 
+/** The sample's other fields, so a reason can quote them (`{error}`, `{url}`). */
+function fieldVars(metric: Metric | undefined): Record<string, string> {
+  const vars: Record<string, string> = {};
+  if (!metric) return vars;
+  for (const [k, v] of Object.entries(metric.fields)) vars[k] = typeof v === 'number' ? String(Number(v.toFixed(2))) : String(v);
+  return vars;
+}
+
 interface Raw {
   status: CheckStatus;
   value: Value | undefined;
@@ -38,7 +46,8 @@ interface Raw {
 }
 
 function judge(rule: CheckRule, metric: Metric | undefined): Raw {
-  const value = metric?.fields[rule.field];
+  const field = metric?.fields[rule.field];
+  const value = typeof field === 'number' && rule.scale !== undefined ? field * rule.scale : field;
   const tags = metric?.tags ?? {};
   if (value === undefined) return { status: rule.missing, value, threshold: undefined, tags };
   if (rule.fail && meets(value, rule.fail)) return { status: 'fail', value, threshold: rule.fail, tags };
@@ -94,6 +103,7 @@ export class CheckEvaluator {
         const since = prev && prev.status === status ? prev.since : now;
         nextHeld.set(key, failingSince === undefined ? { status, since } : { status, since, failingSince });
         const vars: Record<string, string> = {
+          ...fieldVars(metric),
           ...raw.tags,
           value: render(raw.value, rule.digits),
           threshold: raw.threshold ? render(raw.threshold.value, rule.digits) : '',

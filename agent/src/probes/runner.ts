@@ -53,6 +53,18 @@ export class ProbeRunner {
     this.configured = next;
   }
 
+  /** Enabled probes that write any of these measurements and may run again at `now`. */
+  watchable(measurements: ReadonlySet<string>, lastRun: ReadonlyMap<string, number>, now: number): Set<string> {
+    const names = new Set<string>();
+    for (const { probe, config } of this.configured) {
+      if (!config.enabled || !probe.measurements.some((m) => measurements.has(m))) continue;
+      const min = probe.minWatchIntervalMs ?? 0;
+      if (min === Infinity) continue;
+      if (now - (lastRun.get(probe.name) ?? 0) >= min) names.add(probe.name);
+    }
+    return names;
+  }
+
   enabledNames(): string[] {
     return this.configured.filter((c) => c.config.enabled).map((c) => c.probe.name);
   }

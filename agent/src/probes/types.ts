@@ -24,6 +24,11 @@ export interface Probe<C extends { enabled: boolean; timeoutMs: number } = { ena
   readonly description: string;
   /** Measurements this probe writes: the agent re-runs a probe quickly when a check reads one of them. */
   readonly measurements: readonly string[];
+  /**
+   * Least time between two runs when a check watches this probe (default: every watch tick).
+   * Costly probes raise it; `Infinity` means only on the report interval.
+   */
+  readonly minWatchIntervalMs?: number;
   /** On when neither the local config nor the policy says otherwise. */
   readonly defaultEnabled: boolean;
   /** Validates this probe's section of the config or policy and fills in defaults. */
