@@ -6,6 +6,8 @@ export interface AckState {
   /** Every report with seq ≤ this was acknowledged or dropped: it is never sent again. */
   removedThrough: number;
   gaps: SpoolGap[];
+  /** The last gap may still grow: nothing was delivered since its last drop. */
+  gapOpen: boolean;
 }
 
 /**
@@ -26,9 +28,9 @@ export class AckFile {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<AckState>;
       const removedThrough = Number.isSafeInteger(parsed.removedThrough) && (parsed.removedThrough as number) >= 0 ? (parsed.removedThrough as number) : 0;
       const gaps = Array.isArray(parsed.gaps) ? parsed.gaps.filter(isGap) : [];
-      return { removedThrough, gaps };
+      return { removedThrough, gaps, gapOpen: parsed.gapOpen === true };
     } catch {
-      return { removedThrough: 0, gaps: [] };
+      return { removedThrough: 0, gaps: [], gapOpen: false };
     }
   }
 

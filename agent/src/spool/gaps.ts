@@ -10,8 +10,14 @@ export class GapLog {
   private gaps: SpoolGap[];
   private mergeNext = false;
 
-  constructor(initial: readonly SpoolGap[] = []) {
-    this.gaps = initial.slice(-MAX_GAPS);
+  /** `open`: the last run may still grow (nothing was delivered since its last drop). */
+  constructor(initial: readonly SpoolGap[] = [], open = false) {
+    this.gaps = initial.slice(-MAX_GAPS).map((g) => ({ ...g }));
+    this.mergeNext = open && this.gaps.length > 0;
+  }
+
+  get open(): boolean {
+    return this.mergeNext;
   }
 
   dropped(seq: number): void {

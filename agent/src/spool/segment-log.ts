@@ -69,7 +69,7 @@ export class SegmentLog {
     const state = this.ackFile.read();
     this.removedThrough = state.removedThrough;
     this.highest = state.removedThrough;
-    this.gapLog = new GapLog(state.gaps);
+    this.gapLog = new GapLog(state.gaps, state.gapOpen);
   }
 
   /** Opens (creating if needed) the spool directory and indexes what is waiting in it. */
@@ -328,7 +328,7 @@ export class SegmentLog {
 
   private persistAck(): void {
     try {
-      this.ackFile.write({ removedThrough: this.removedThrough, gaps: this.gapLog.list() });
+      this.ackFile.write({ removedThrough: this.removedThrough, gaps: this.gapLog.list(), gapOpen: this.gapLog.open });
       this.ackDirty = false;
     } catch {
       this.ackDirty = true;
