@@ -1,3 +1,4 @@
+import { batteryProbe } from './battery.js';
 import { cpuProbe } from './cpu.js';
 import { diskProbe } from './disk.js';
 import { memProbe } from './mem.js';
@@ -10,7 +11,7 @@ import type { Probe } from './types.js';
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe, smartProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe, smartProbe, batteryProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();
