@@ -9,7 +9,7 @@ import { probeContext, scriptedRunner } from '../testing/probe-context.testutil.
 import { parseIoregBattery, parsePmsetBatt, parseSpPower } from './battery.darwin.js';
 import { combinePacks, packFromUevent, parseUevent, parseUpower, readSysfsBatteries } from './battery.linux.js';
 import { batteryFromWin32, parseBatteryReport, parseWmiList } from './battery.win32.js';
-import { batteryProbe } from './battery.js';
+import { batteryProbe, createBatteryProbe } from './battery.js';
 import { decodeOutput } from './parsers/text.js';
 
 const config = (over: Record<string, unknown> = {}) => batteryProbe.configSchema.parse(over);
@@ -165,16 +165,16 @@ describe.skipIf(!HAVE_FIXTURES)('battery probe', () => {
   it('reads a sysfs tree through collect() and returns nothing for a desktop', async () => {
     const root = await powerSupplyTree({ BAT0: fixtureText('linux/sys-class-power_supply-BAT0-uevent.txt') });
     const ctx = probeContext({ platform: 'linux', run: scriptedRunner({}) });
-    expect(await batteryProbe.collect(ctx, config({ sysfsRoot: root }))).toEqual([{ m: 'battery', fields: { percent: 85, charging: 0, plugged: 0, health_percent: 99.7, cycle_count: 0, time_remaining_min: 483 } }]);
+    expect(await createBatteryProbe({ sysfsRoot: root }).collect(ctx, config())).toEqual([{ m: 'battery', fields: { percent: 85, charging: 0, plugged: 0, health_percent: 99.7, cycle_count: 0, time_remaining_min: 483 } }]);
     const empty = await powerSupplyTree({});
-    expect(await batteryProbe.collect(ctx, config({ sysfsRoot: empty }))).toEqual([]);
+    expect(await createBatteryProbe({ sysfsRoot: empty }).collect(ctx, config())).toEqual([]);
   });
 
   it('asks UPower when there is no sysfs power_supply directory', async () => {
     const dev = '/org/freedesktop/UPower/devices/battery_BAT0';
     const run = scriptedRunner({ 'upower -e': `${dev}\n/org/freedesktop/UPower/devices/line_power_AC\n`, [`upower -i ${dev}`]: fixtureText('linux/upower-i-battery-discharging-fr.txt') });
     const ctx = probeContext({ platform: 'linux', run });
-    expect(await batteryProbe.collect(ctx, config({ sysfsRoot: '/nonexistent/siaga' }))).toEqual([{ m: 'battery', fields: { percent: 51, charging: 0, plugged: 0, health_percent: 88.2, time_remaining_min: 168 } }]);
+    expect(await createBatteryProbe({ sysfsRoot: '/nonexistent/siaga' }).collect(ctx, config())).toEqual([{ m: 'battery', fields: { percent: 51, charging: 0, plugged: 0, health_percent: 88.2, time_remaining_min: 168 } }]);
   });
 });
 

@@ -13,8 +13,6 @@ import type { Probe, ProbeContext } from './types.js';
 const configSchema = probeConfig(true, 20_000, {
   /** Capacity and cycle count change over weeks: read them (ioreg, powercfg report) at most this often. */
   healthIntervalSec: z.number().int().min(60).max(86_400).default(3600),
-  /** Where the kernel lists power supplies (Linux). */
-  sysfsRoot: z.string().min(1).default('/sys/class/power_supply'),
 });
 type BatteryConfig = z.output<typeof configSchema>;
 type Health = Pick<BatteryReading, 'healthPercent' | 'cycleCount'>;
@@ -30,8 +28,8 @@ async function cachedHealth(ctx: ProbeContext, config: BatteryConfig, read: () =
   return value;
 }
 
-async function readLinux(ctx: ProbeContext, config: BatteryConfig): Promise<BatteryReading | undefined> {
-  const sysfs = await readSysfsBatteries(config.sysfsRoot);
+async function readLinux(ctx: ProbeContext, sysfsRoot: string): Promise<BatteryReading | undefined> {
+  const sysfs = await readSysfsBatteries(sysfsRoot);
   if (sysfs) return sysfs.reading;
   // No sysfs (unusual containers, some BSD-like setups): ask UPower.
   const list = await ctx.run('upower', ['-e'], { signal: ctx.signal });
@@ -98,18 +96,23 @@ function definedOnly(h: Health | undefined): Health {
 }
 
 /** Charge, power source, wear and runtime of the laptop battery (`battery`). Desktops: no points. */
-export const batteryProbe: Probe<BatteryConfig> = {
-  name: 'battery',
-  description: 'Battery charge, power source, health (full vs design capacity), cycle count and runtime left',
-  measurements: ['battery'],
-  defaultEnabled: true,
-  configSchema,
-  async collect(ctx, config) {
-    let reading: BatteryReading | undefined;
-    if (ctx.platform === 'linux') reading = await readLinux(ctx, config);
-    else if (ctx.platform === 'darwin') reading = await readDarwin(ctx, config);
-    else if (ctx.platform === 'win32') reading = await readWindows(ctx, config);
-    const metric = reading ? batteryMetric(reading) : undefined;
-    return metric ? [metric] : [];
-  },
-};
+export function createBatteryProbe(paths: { sysfsRoot?: string } = {}): Probe<BatteryConfig> {
+  const sysfsRoot = paths.sysfsRoot ?? '/sys/class/power_supply';
+  return {
+    name: 'battery',
+    description: 'Battery charge, power source, health (full vs design capacity), cycle count and runtime left',
+    measurements: ['battery'],
+    defaultEnabled: true,
+    configSchema,
+    async collect(ctx, config) {
+      let reading: BatteryReading | undefined;
+      if (ctx.platform === 'linux') reading = await readLinux(ctx, sysfsRoot);
+      else if (ctx.platform === 'darwin') reading = await readDarwin(ctx, config);
+      else if (ctx.platform === 'win32') reading = await readWindows(ctx, config);
+      const metric = reading ? batteryMetric(reading) : undefined;
+      return metric ? [metric] : [];
+    },
+  };
+}
+
+export const batteryProbe = createBatteryProbe();
