@@ -3,15 +3,17 @@ import { cpuProbe } from './cpu.js';
 import { diskProbe } from './disk.js';
 import { memProbe } from './mem.js';
 import { netProbe } from './net.js';
+import { rebootProbe } from './reboot.js';
 import { smartProbe } from './smart.js';
 import { systemProbe } from './system.js';
+import { temperatureProbe } from './temperature.js';
 import type { Probe } from './types.js';
 
 /**
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe, smartProbe, batteryProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();
