@@ -12,6 +12,8 @@ export const ErrorCode = {
   notFound: 'SIAGA_ERR_NOT_FOUND',
   rateLimited: 'SIAGA_ERR_RATE_LIMITED',
   internal: 'SIAGA_ERR_INTERNAL',
+  invalidRequest: 'SIAGA_ERR_INVALID_REQUEST',
+  agentOffline: 'SIAGA_ERR_AGENT_OFFLINE',
   destinationRefused: 'SIAGA_ERR_DESTINATION_REFUSED',
   unknownReceiver: 'SIAGA_ERR_UNKNOWN_RECEIVER',
 } as const;
