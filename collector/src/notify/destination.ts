@@ -25,6 +25,9 @@ type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
 /** Instance metadata services hand out cloud credentials; named apart from their ranges. */
 const METADATA: Network[] = [ipaddr.parseCIDR('169.254.169.254/32'), ipaddr.parseCIDR('fd00:ec2::254/128')];
 
+/** IPv6 global unicast; everything outside it is special-purpose or unassigned. */
+const IPV6_GLOBAL_UNICAST: Network = ipaddr.parseCIDR('2000::/3');
+
 const RANGE_NAMES: Record<string, string> = {
   loopback: 'a loopback address',
   private: 'a private address',
@@ -66,7 +69,7 @@ export class DestinationGuard {
     if (this.allowed.some(within)) return undefined;
     if (METADATA.some(within)) return 'a cloud metadata address';
     const range = ip.range();
-    if (range === 'unicast') return undefined;
+    if (range === 'unicast') return ip.kind() === 'ipv4' || within(IPV6_GLOBAL_UNICAST) ? undefined : 'a reserved IPv6 address';
     return RANGE_NAMES[range] ?? `a reserved address (${range})`;
   }
 
