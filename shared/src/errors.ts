@@ -16,6 +16,7 @@ export const ErrorCode = {
   agentOffline: 'SIAGA_ERR_AGENT_OFFLINE',
   destinationRefused: 'SIAGA_ERR_DESTINATION_REFUSED',
   unknownReceiver: 'SIAGA_ERR_UNKNOWN_RECEIVER',
+  installFailed: 'SIAGA_ERR_INSTALL_FAILED',
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
