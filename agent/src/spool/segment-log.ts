@@ -270,6 +270,7 @@ export class SegmentLog {
     if (this.ackDirty) this.persistAck();
     for (const s of this.segments) closeQuietly(s);
     this.active = undefined;
+    tryQuietly(() => this.ackFile.close());
   }
 
   private index(entry: Entry): void {
