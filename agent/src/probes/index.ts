@@ -1,19 +1,25 @@
 import { batteryProbe } from './battery.js';
 import { cpuProbe } from './cpu.js';
 import { diskProbe } from './disk.js';
+import { dnsProbe } from './dns.js';
+import { httpProbe } from './http.js';
+import { linkProbe } from './link.js';
 import { memProbe } from './mem.js';
 import { netProbe } from './net.js';
+import { pingProbe } from './ping.js';
 import { rebootProbe } from './reboot.js';
 import { smartProbe } from './smart.js';
 import { systemProbe } from './system.js';
+import { tcpProbe } from './tcp.js';
 import { temperatureProbe } from './temperature.js';
 import type { Probe } from './types.js';
+import { wifiProbe } from './wifi.js';
 
 /**
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();

@@ -1,0 +1,30 @@
+import { access, readFile } from 'node:fs/promises';
+import type { LinkFacts } from './link.js';
+
+const readTrimmed = (file: string): Promise<string | undefined> => readFile(file, 'utf8').then((t) => t.trim(), () => undefined);
+const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+
+/** operstate "up", or "unknown" with carrier (tun devices and some drivers never say "up"). */
+export const linuxLinkUp = (operstate: string | undefined, carrier: string | undefined): boolean =>
+  operstate === 'up' || (operstate === 'unknown' && carrier === '1');
+
+/** `/sys/class/net/<if>/speed` in Mbit/s; -1, 0 or unreadable (link down, Wi-Fi) means unknown. */
+export const parseLinuxSpeed = (text: string | undefined): number | undefined => {
+  const n = Number(text);
+  return text && Number.isInteger(n) && n > 0 && n < 4_000_000 ? n : undefined;
+};
+
+/** Link facts from sysfs: a few small file reads, cheap enough for every cycle. */
+export async function linuxLinkFacts(iface: string, sysRoot = '/sys'): Promise<Omit<LinkFacts, 'ipv4'>> {
+  const dir = `${sysRoot}/class/net/${iface}`;
+  const [operstate, carrier, speed, wireless, phy] = await Promise.all([
+    readTrimmed(`${dir}/operstate`),
+    readTrimmed(`${dir}/carrier`),
+    readTrimmed(`${dir}/speed`),
+    exists(`${dir}/wireless`),
+    exists(`${dir}/phy80211`),
+  ]);
+  const up = linuxLinkUp(operstate, carrier);
+  const speedMbps = up ? parseLinuxSpeed(speed) : undefined;
+  return { up, wireless: wireless || phy, ...(speedMbps ? { speedMbps } : {}) };
+}
