@@ -265,4 +265,38 @@ describe('notifier outbox with real HTTP receivers', () => {
     expect(rx.requests).toHaveLength(0);
     expect(other.requests).toHaveLength(0);
   });
+
+  it('aborts an attempt in flight on stop and leaves the delivery pending for the next start', async () => {
+    const rx = await receiver(() => ({ status: 0, hang: true }));
+    const n = notifier(rx.url);
+    n.start();
+    const [id] = n.enqueue(sampleNotification('ntf-stop'), ['oncall']);
+    await until(() => (rx.requests.length === 1 ? true : undefined), 'the attempt to reach the receiver');
+    await n.stop();
+    expect(n.history({ notificationId: 'ntf-stop' })[0]).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(n.attempts(id!)[0]?.error).toMatch(/^attempt aborted/);
+    expect(n.counters()).toEqual({ sent: 0, failed: 0, retried: 0, dead: 0 });
+  });
+
+  it('prunes finished deliveries and their attempts after historyDays, never pending ones', async () => {
+    const rx = await receiver((_n, body) => ((JSON.parse(body) as { status: string }).status === 'firing' ? ok : { status: 503 }));
+    let clock = Date.now();
+    const config = parseNotifyConfig({ receivers: [{ name: 'oncall', url: rx.url }], allowNetworks: LOOPBACK, historyDays: 30, retry: { maxAgeMs: 7 * 86_400_000 } });
+    const first = new Notifier({ db, config, log, now: () => clock });
+    cleanup.push(() => first.stop());
+    first.start();
+    const [done] = first.enqueue(sampleNotification('ntf-old'), ['oncall']);
+    first.enqueue(sampleNotification('ntf-stuck', { status: 'resolved' }), ['oncall']);
+    await settled(first, 'ntf-old');
+    await until(() => (rx.requests.length >= 2 ? true : undefined), 'the stuck delivery to be tried');
+    await first.stop();
+
+    clock += 31 * 86_400_000;
+    const later = new Notifier({ db, config, log, now: () => clock });
+    cleanup.push(() => later.stop());
+    later.start();
+    expect(later.history({ notificationId: 'ntf-old' })).toEqual([]);
+    expect(later.attempts(done!)).toEqual([]);
+    expect(later.history({ notificationId: 'ntf-stuck' })[0]?.status).toBe('pending');
+  });
 });
