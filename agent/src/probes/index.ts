@@ -6,6 +6,7 @@ import { httpProbe } from './http.js';
 import { linkProbe } from './link.js';
 import { memProbe } from './mem.js';
 import { netProbe } from './net.js';
+import { processProbe } from './process.js';
 import { pingProbe } from './ping.js';
 import { rebootProbe } from './reboot.js';
 import { smartProbe } from './smart.js';
@@ -19,7 +20,7 @@ import { wifiProbe } from './wifi.js';
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe, processProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();
