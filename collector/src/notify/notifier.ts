@@ -6,7 +6,7 @@ import { attemptDelivery } from './attempt.js';
 import type { NotifyConfig, ReceiverConfig } from './config.js';
 import { DestinationGuard, type Resolver } from './destination.js';
 import { renderBody } from './formats/index.js';
-import { type AttemptRecord, type DeliveryRecord, type NewDelivery, OutboxStore, type QueuedDelivery } from './outbox-store.js';
+import { type AttemptRecord, type AttemptResult, type DeliveryRecord, type NewDelivery, OutboxStore, type QueuedDelivery } from './outbox-store.js';
 import { backoffDelay, type Outcome } from './retry.js';
 import type { Notification } from './types.js';
 
@@ -60,9 +60,7 @@ export class Notifier {
   private wakeTimer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly options: NotifierOptions,
-  ) {
+  constructor(private readonly options: NotifierOptions) {
     this.store = new OutboxStore(options.db);
     this.guard = new DestinationGuard(options.config.allowNetworks, options.resolver);
     this.receivers = new Map(options.config.receivers.map((r) => [r.name, r]));
@@ -216,7 +214,7 @@ export class Notifier {
     this.retryOrFail(delivery, attempt, outcome, result, finishedAt);
   }
 
-  private retryOrFail(delivery: QueuedDelivery, attempt: number, outcome: Extract<Outcome, { kind: 'retry' }>, result: Parameters<OutboxStore['endAttempt']>[2], now: number): void {
+  private retryOrFail(delivery: QueuedDelivery, attempt: number, outcome: Extract<Outcome, { kind: 'retry' }>, result: AttemptResult, now: number): void {
     const { retry } = this.options.config;
     // Retry-After is honoured, but never sooner than the base delay.
     const delay = outcome.retryAfterMs !== undefined ? Math.max(outcome.retryAfterMs, retry.baseDelayMs) : backoffDelay(attempt, retry, this.random);
