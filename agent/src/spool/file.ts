@@ -46,6 +46,7 @@ export class FileSpool implements ReportSpool {
   private lastAttempt = Number.NEGATIVE_INFINITY;
   /** Highest ack seen, applied to a disk opened only after the start. */
   private ackedSeq = 0;
+  private highest = 0;
   /** Reports dropped by rings that were already moved back to disk. */
   private ringDropped = 0;
   private closed = false;
@@ -70,6 +71,7 @@ export class FileSpool implements ReportSpool {
     this.ring = new MemorySpool(this.memoryItems);
     try {
       this.disk = SegmentLog.open(dir, this.logOptions);
+      this.highest = this.disk.highestSeq;
     } catch (err) {
       this.degrade(err as Error);
     }
@@ -77,12 +79,13 @@ export class FileSpool implements ReportSpool {
 
   /** Highest seq the spool has seen (spooled, acked or dropped): the next append must be above it. */
   get highestSeq(): number {
-    const ringLast = this.ring.after(0, Number.MAX_SAFE_INTEGER).at(-1)?.seq ?? 0;
-    return Math.max(this.disk?.highestSeq ?? 0, ringLast, this.ackedSeq);
+    return this.highest;
   }
 
   append(report: SpooledReport): void {
     if (this.closed) throw new Error('spool is closed');
+    if (!Number.isSafeInteger(report.seq) || report.seq <= this.highest) throw new RangeError(`spool: seq ${report.seq} is not above ${this.highest}`);
+    this.highest = report.seq;
     const record: SpoolRecord = { seq: report.seq, frame: report.frame, createdAt: this.now() };
     if (!this.degraded && this.disk) {
       const result = this.disk.append([record]);
@@ -106,6 +109,7 @@ export class FileSpool implements ReportSpool {
   ack(seq: number): void {
     if (seq <= this.ackedSeq) return;
     this.ackedSeq = seq;
+    this.highest = Math.max(this.highest, seq);
     this.disk?.ack(seq);
     this.ring.ack(seq);
   }
@@ -158,6 +162,7 @@ export class FileSpool implements ReportSpool {
       return;
     }
     const disk = this.disk;
+    this.highest = Math.max(this.highest, disk.highestSeq);
     // Reports numbered at or below what the disk already holds cannot go after it: drop them.
     const stale = pending.filter((r) => r.seq <= disk.highestSeq).length;
     if (stale > 0) disk.addGaps([{ firstSeq: (pending[0] as SpoolRecord).seq, lastSeq: (pending[stale - 1] as SpoolRecord).seq, count: stale }]);

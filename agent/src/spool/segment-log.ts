@@ -84,7 +84,14 @@ export class SegmentLog {
     const names = readdirSync(this.dir).filter((n) => SEGMENT_NAME.test(n)).sort();
     for (const name of names) {
       const file = path.join(this.dir, name);
-      const buf = readFileSync(file);
+      let buf: Buffer;
+      try {
+        buf = readFileSync(file);
+      } catch {
+        // An unreadable segment is lost like a damaged one; the rest of the spool still works.
+        this.corrupt += 1;
+        continue;
+      }
       const scan = scanRecords(buf);
       this.corrupt += scan.corrupt;
       if (scan.validEnd < buf.length) tryQuietly(() => truncateSync(file, scan.validEnd));
