@@ -1,7 +1,6 @@
 import type { WifiReading } from './wifi.js';
 
 const MAC = /^(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i;
-const GUID = /^[0-9a-f]{8}-(?:[0-9a-fx]{4}-){3}[0-9a-fx]{12}$/i;
 const INTEGER = /^\d+$/;
 const RATE = /^\d+(?:[.,]\d+)?$/;
 const PERCENT = /^(\d+)\s*%$/;
@@ -39,15 +38,15 @@ export interface NetshInterface extends WifiReading {
 /**
  * `netsh wlan show interfaces`, in any display language. Labels are translated (and even the
  * BSSID label is a sentence in French), so values are picked by shape and position:
- * the first value of a block is the interface name, a GUID marks an interface block, the first
- * MAC is the adapter, the second the access point (BSSID) with the SSID on the line before it;
+ * the first value of a block is the interface name, a block with a MAC address is an interface
+ * (the hosted-network block has none), the first MAC is the adapter, the second the access point (BSSID) with the SSID on the line before it;
  * after the BSSID come the channel (integer), the receive and transmit rates, a percentage
  * (signal) and, on recent builds, a negative integer (RSSI). Without a BSSID it is not connected.
  */
 export function parseNetshWlanInterfaces(text: string): NetshInterface[] {
   const result: NetshInterface[] = [];
   for (const block of blocks(text)) {
-    if (!block.some((e) => GUID.test(e.value))) continue;
+    if (!block.some((e) => MAC.test(e.value))) continue;
     const name = block[0]!.value;
     const macs = block.map((e, i) => ({ i, mac: e.value })).filter((m) => MAC.test(m.mac));
     const reading: NetshInterface = { interface: name, connected: false };
