@@ -4,14 +4,27 @@ import { SiagaError } from '@siaga/shared';
 import { Collector } from './collector.js';
 import { loadCollectorConfig } from './config.js';
 import { createLogger } from './log.js';
+import { loadPolicyFile } from './policy/load.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 const USAGE = `siaga-collector — endpoint readiness collector
 
 Usage:
-  siaga-collector --config <file>       run the collector
+  siaga-collector --config <file>         run the collector
+  siaga-collector policy check <file>     validate a readiness policy file offline
   siaga-collector --version
 `;
+
+function policyCommand(args: string[]): number {
+  const [sub, file] = args;
+  if (sub !== 'check' || !file) {
+    process.stderr.write(`usage: siaga-collector policy check <file>\n`);
+    return 2;
+  }
+  const policy = loadPolicyFile(file);
+  process.stdout.write(`${file}: valid — ${policy.policies.length} policies (${policy.policies.map((p) => p.name).join(', ') || 'none'}), ${Object.keys(policy.sites).length} sites\n`);
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (positionals[0] === 'policy') return policyCommand(positionals.slice(1));
   if (positionals.length > 0) {
     process.stderr.write(`unknown command "${positionals[0]}"\n\n${USAGE}`);
     return 2;
@@ -49,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reloading the policy');
+    collector.reloadPolicy();
+  });
   return -1;
 }
 

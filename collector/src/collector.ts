@@ -9,27 +9,30 @@ import type { CollectorConfig } from './config.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
 import type { Logger } from './log.js';
-import { type PolicyProvider, StaticPolicyProvider } from './policy/provider.js';
+import { FilePolicyProvider } from './policy/provider.js';
+import { ReadinessEngine } from './readiness/engine.js';
 import { InfluxSink } from './sinks/influx.js';
-import type { Sink } from './sinks/types.js';
+import type { Point, Sink } from './sinks/types.js';
 import { type Db, openDatabase } from './store/db.js';
 import { HostStore } from './store/hosts.js';
+import { ReadinessStore } from './store/readiness.js';
 import { SecretStore } from './store/secrets.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /**
  * The collector process: one HTTP port for the REST API, enrollment and the agent WebSocket;
- * the SQLite store; InfluxDB when configured.
+ * the SQLite store; the policy; readiness; InfluxDB when configured.
  */
 export class Collector {
   readonly db: Db;
   readonly hosts: HostStore;
   readonly secrets: SecretStore;
   readonly ingest: Ingest;
+  readonly policies: FilePolicyProvider;
+  readonly readiness: ReadinessEngine;
   private readonly sinks: Sink[] = [];
   private readonly server: http.Server;
   private readonly gateway: Gateway;
-  private readonly policies: PolicyProvider;
 
   constructor(
     private readonly config: CollectorConfig,
@@ -41,15 +44,21 @@ export class Collector {
     this.secrets = new SecretStore(this.db);
     if (config.influx) this.sinks.push(new InfluxSink(config.influx, log));
     this.ingest = new Ingest(this.hosts, this.sinks, log);
-    this.policies = new StaticPolicyProvider();
+    this.policies = new FilePolicyProvider(config.policyFile, log);
+    const readinessStore = new ReadinessStore(this.db);
+    this.readiness = new ReadinessEngine({ hosts: this.hosts, policies: this.policies, store: readinessStore, write: (points) => this.writePoints(points), log, now });
+    this.ingest.onReport((host, frame, receivedAt, live) => this.readiness.report(host, frame, receivedAt, live));
 
     const app = express();
     app.disable('x-powered-by');
     app.get('/healthz', (_req, res) => {
-      res.json({ status: 'ok', version: COLLECTOR_VERSION, agentsConnected: this.gateway.connections().length, influx: config.influx ? 'configured' : 'disabled' });
+      res.json({ status: 'ok', version: COLLECTOR_VERSION, agentsConnected: this.gateway.connections().length, influx: config.influx ? 'configured' : 'disabled', policy: this.policies.status() });
     });
     app.use(enrollRouter({ hosts: this.hosts, secrets: this.secrets, configSecrets: config.enroll.secrets, log, now }));
-    app.use(hostsRouter({ hosts: this.hosts, isConnected: (id) => this.gateway.connection(id) !== undefined }));
+    app.use(hostsRouter({ hosts: this.hosts, readiness: this.readiness, readinessStore, connection: (id) => this.gateway.connection(id), now }));
+    app.get('/v1/policy', (_req, res) => {
+      res.json(this.policies.status());
+    });
     app.use(errorHandler);
 
     this.server = http.createServer(app);
@@ -60,7 +69,11 @@ export class Collector {
       log,
       now,
       onHello: (conn) => log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent connected'),
-      onGoodbye: (conn, reason) => log.info({ host: conn.host.id, reason }, 'agent said goodbye'),
+      onPolicySent: (conn) => this.readiness.policySent(conn.host, now()),
+      onGoodbye: (conn, reason) => {
+        log.info({ host: conn.host.id, reason }, 'agent said goodbye');
+        this.readiness.goodbye(conn.host, reason, now());
+      },
     });
     this.policies.onChange(() => this.gateway.connections().forEach((c) => c.pushPolicy()));
   }
@@ -71,12 +84,21 @@ export class Collector {
       this.server.once('error', reject);
       this.server.listen(this.config.listen.port, this.config.listen.host, () => resolve());
     });
+    this.policies.watch();
+    this.readiness.start();
     const address = this.server.address() as AddressInfo;
-    this.log.info({ address: address.address, port: address.port, influx: this.config.influx?.url ?? null }, 'collector listening');
+    this.log.info({ address: address.address, port: address.port, influx: this.config.influx?.url ?? null, policy: this.policies.status().source }, 'collector listening');
     return address;
   }
 
+  /** Re-reads the policy file (SIGHUP). */
+  reloadPolicy(): boolean {
+    return this.policies.reload();
+  }
+
   async stop(): Promise<void> {
+    this.policies.close();
+    this.readiness.stop();
     this.gateway.closeAll(CloseCode.restarting, 'collector restarting');
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -84,5 +106,11 @@ export class Collector {
     });
     await Promise.all(this.sinks.map((s) => s.close()));
     this.db.close();
+  }
+
+  private writePoints(points: Point[]): void {
+    for (const sink of this.sinks) {
+      sink.write(points).catch((err: Error) => this.log.warn({ err: err.message, sink: sink.name }, 'points not written'));
+    }
   }
 }

@@ -40,6 +40,8 @@ export const collectorConfigSchema = z
       .strict()
       .default({ secrets: [] }),
     influx: influxSchema.optional(),
+    /** The readiness policy (YAML). Without it hosts are collected from but nothing is checked. */
+    policyFile: z.string().min(1).optional(),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
   })
   .strict();
@@ -55,6 +57,7 @@ export function parseCollectorConfig(raw: unknown, baseDir = process.cwd()): Col
   }
   const config = result.data;
   config.dataDir = path.resolve(baseDir, config.dataDir);
+  if (config.policyFile) config.policyFile = path.resolve(baseDir, config.policyFile);
   return config;
 }
 

@@ -1,46 +1,95 @@
+import { readFile, statfs } from 'node:fs/promises';
 import type { Metric } from '@siaga/shared';
 import si from 'systeminformation';
 import { z } from 'zod';
 import { flag, probeConfig, round } from './base.js';
-import type { Probe } from './types.js';
+import type { Probe, ProbeContext } from './types.js';
 
 /** Pseudo and image file systems that never hold user data (Telegraf ignores the same). */
-const IGNORED_FS = ['tmpfs', 'devtmpfs', 'devfs', 'iso9660', 'overlay', 'aufs', 'squashfs', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'autofs', 'nsfs', 'tracefs', 'ramfs'];
+const IGNORED_FS = ['tmpfs', 'devtmpfs', 'devfs', 'iso9660', 'overlay', 'aufs', 'squashfs', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'autofs', 'nsfs', 'tracefs', 'ramfs', 'fuse.portal', 'fuse.gvfsd-fuse'];
 
 const configSchema = probeConfig(true, 10_000, {
   /** File system types to skip. */
   ignoreFs: z.array(z.string().min(1).max(32)).max(64).default(IGNORED_FS),
-  /** When set, only these mount points (or drive letters such as `C:`) are reported. */
+  /** When set, only these mount points (or drive letters such as `C:`), whatever their type. */
   mounts: z.array(z.string().min(1).max(256)).max(64).optional(),
 });
 
-/** Free space per mounted volume (Telegraf's `disk`, tag path), plus whether it is read-only. */
+interface Mount {
+  path: string;
+  fstype: string;
+  readOnly: boolean;
+}
+
+/** Decodes the octal escapes /proc/mounts uses for spaces and tabs in paths. */
+const unescapeMount = (s: string) => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+
+/** Parses /proc/self/mounts: device, mount point, type, options. */
+export function parseProcMounts(text: string): Mount[] {
+  const mounts: Mount[] = [];
+  for (const line of text.split('\n')) {
+    const [, mountPoint, fstype, options] = line.split(' ');
+    if (!mountPoint || !fstype || !options) continue;
+    mounts.push({ path: unescapeMount(mountPoint), fstype, readOnly: options.split(',').includes('ro') });
+  }
+  return mounts;
+}
+
+const MOUNT_LIST_TTL_MS = 5 * 60_000;
+
+/**
+ * The mount list: /proc/self/mounts on Linux (cheap, read every run); elsewhere systeminformation,
+ * which spawns a command, so it is cached for a few minutes.
+ */
+async function listMounts(ctx: ProbeContext): Promise<Mount[]> {
+  if (ctx.platform === 'linux') return parseProcMounts(await readFile('/proc/self/mounts', 'utf8'));
+  const cached = ctx.memo.get('mounts') as { at: number; mounts: Mount[] } | undefined;
+  if (cached && ctx.now() - cached.at < MOUNT_LIST_TTL_MS) return cached.mounts;
+  const mounts = (await si.fsSize()).map((v) => ({ path: v.mount, fstype: (v.type || 'unknown').toLowerCase(), readOnly: v.rw === false }));
+  ctx.memo.set('mounts', { at: ctx.now(), mounts });
+  return mounts;
+}
+
+/**
+ * Free space per mounted volume (Telegraf's `disk`, tag path) and whether it is read-only. Sizes
+ * come from statfs on every run, which costs a system call per volume.
+ */
 export const diskProbe: Probe<typeof configSchema._output> = {
   name: 'disk',
   description: 'Free and used space per mounted volume; read-only mounts',
   measurements: ['disk'],
   defaultEnabled: true,
   configSchema,
-  async collect(_ctx, config) {
-    const volumes = await si.fsSize();
+  async collect(ctx, config) {
+    const all = await listMounts(ctx);
+    const wanted = config.mounts ? all.filter((m) => config.mounts?.includes(m.path)) : all.filter((m) => !config.ignoreFs.includes(m.fstype));
     const metrics: Metric[] = [];
     const seen = new Set<string>();
-    for (const v of volumes) {
-      if (config.ignoreFs.includes(v.type.toLowerCase())) continue;
-      if (config.mounts && !config.mounts.includes(v.mount)) continue;
-      if (seen.has(v.mount) || !(v.size > 0)) continue;
-      seen.add(v.mount);
-      const free = Math.max(0, v.available);
+    for (const m of wanted) {
+      if (seen.has(m.path)) continue;
+      seen.add(m.path);
+      let s;
+      try {
+        s = await statfs(m.path);
+      } catch {
+        continue; // unmounted meanwhile, or not readable by the agent
+      }
+      const total = s.blocks * s.bsize;
+      if (!(total > 0)) continue;
+      const available = s.bavail * s.bsize;
+      const used = total - s.bfree * s.bsize;
+      // Like df: the root-reserved blocks count neither as used nor as available.
+      const usable = used + available;
       metrics.push({
         m: 'disk',
-        tags: { path: v.mount, fstype: v.type || 'unknown', mode: v.rw === false ? 'ro' : 'rw' },
+        tags: { path: m.path, fstype: m.fstype || 'unknown', mode: m.readOnly ? 'ro' : 'rw' },
         fields: {
-          total: v.size,
-          free,
-          used: v.used,
-          used_percent: round(v.use),
-          free_percent: round((free / v.size) * 100),
-          read_only: flag(v.rw === false),
+          total,
+          free: available,
+          used,
+          used_percent: usable > 0 ? round((used / usable) * 100) : 0,
+          free_percent: usable > 0 ? round((available / usable) * 100) : 0,
+          read_only: flag(m.readOnly),
         },
       });
     }

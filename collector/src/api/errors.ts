@@ -6,6 +6,8 @@ const STATUS: Partial<Record<ErrorCodeValue, number>> = {
   [ErrorCode.invalidJson]: 400,
   [ErrorCode.invalidConfig]: 400,
   [ErrorCode.invalidPolicy]: 400,
+  [ErrorCode.invalidRequest]: 400,
+  [ErrorCode.agentOffline]: 409,
   [ErrorCode.unauthorized]: 401,
   [ErrorCode.enrollRefused]: 401,
   [ErrorCode.notFound]: 404,

@@ -4,7 +4,10 @@ import {
   type CollectorFrameInput,
   ErrorCode,
   errorFrameFor,
+  type CommandName,
+  type CommandResultFrame,
   type HelloFrame,
+  type InventoryFrame,
   parseAgentFrame,
   PROTOCOL_VERSION,
   type ReportFrame,
@@ -23,6 +26,8 @@ export interface ConnectionDeps {
   now: () => number;
   onHello?: (conn: AgentConnection, hello: HelloFrame) => void;
   onGoodbye?: (conn: AgentConnection, reason: string) => void;
+  onPolicySent?: (conn: AgentConnection) => void;
+  onInventory?: (conn: AgentConnection, frame: InventoryFrame) => void;
   onClose?: (conn: AgentConnection) => void;
 }
 
@@ -37,6 +42,10 @@ export class AgentConnection {
   private acceptedSeq: number;
   private ackChain: Promise<void> = Promise.resolve();
   private policyVersion: string | undefined;
+  private readonly pending = new Map<string, { resolve: (r: CommandResultFrame) => void; timer: NodeJS.Timeout }>();
+  private commandCounter = 0;
+  /** Collector clock minus agent clock, from `hello` (network delay included). */
+  clockSkewMs = 0;
   readonly connectedAt: number;
 
   constructor(
@@ -47,7 +56,14 @@ export class AgentConnection {
     this.acceptedSeq = host.lastSeq;
     this.connectedAt = deps.now();
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', () => deps.onClose?.(this));
+    ws.on('close', () => {
+      for (const [id, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.resolve({ v: PROTOCOL_VERSION, type: 'command_result', id, ok: false, error: 'agent disconnected' });
+      }
+      this.pending.clear();
+      deps.onClose?.(this);
+    });
     ws.on('error', (err) => deps.log.debug({ host: host.id, err: err.message }, 'agent socket error'));
   }
 
@@ -62,10 +78,30 @@ export class AgentConnection {
   /** Pushes the host's policy if it differs from what the agent runs. */
   pushPolicy(): void {
     if (!this.helloed) return;
-    const policy = this.deps.policies.forHost(this.host);
+    const policy = this.deps.policies.forHost(this.host).agent;
     if (policy.version === this.policyVersion) return;
     this.policyVersion = policy.version;
     this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
+    this.deps.onPolicySent?.(this);
+  }
+
+  /** Sends one of the fixed diagnostics commands; resolves with the agent's answer or a timeout. */
+  command(name: CommandName, timeoutMs = 15_000): Promise<CommandResultFrame> {
+    const id = `${name}-${Date.now().toString(36)}-${(this.commandCounter++).toString(36)}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ v: PROTOCOL_VERSION, type: 'command_result', id, ok: false, error: `no answer within ${Math.round(timeoutMs / 1000)} s` });
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.send({ v: PROTOCOL_VERSION, type: 'command', id, name });
+    });
+  }
+
+  /** A report is live when it was collected recently (agent clock corrected by the skew). */
+  isLive(frame: ReportFrame, receivedAt: number): boolean {
+    const intervalMs = this.deps.policies.forHost(this.host).agent.intervalSec * 1000;
+    return receivedAt - (frame.collectedAt + this.clockSkewMs) <= 2 * intervalMs + 5_000;
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -96,6 +132,17 @@ export class AgentConnection {
       case 'goodbye':
         this.deps.onGoodbye?.(this, frame.reason);
         return;
+      case 'inventory':
+        this.deps.onInventory?.(this, frame);
+        return;
+      case 'command_result': {
+        const p = this.pending.get(frame.id);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.pending.delete(frame.id);
+        p.resolve(frame);
+        return;
+      }
       case 'error':
         this.deps.log.warn({ host: this.host.id, code: frame.code, path: frame.path }, `agent reported: ${frame.message}`);
         return;
@@ -109,10 +156,12 @@ export class AgentConnection {
     this.deps.hosts.updateFacts(this.host.id, hello.host, hello.os, hello.labels, hello.agentVersion, now);
     this.host = this.deps.hosts.get(this.host.id) ?? this.host;
     this.helloed = true;
-    const policy = this.deps.policies.forHost(this.host);
+    this.clockSkewMs = now - hello.sentAt;
+    const policy = this.deps.policies.forHost(this.host).agent;
     this.policyVersion = policy.version;
     this.send({ v: PROTOCOL_VERSION, type: 'welcome', hostId: this.host.id, serverTime: now, ackedSeq: this.acceptedSeq, policy });
     this.deps.onHello?.(this, hello);
+    this.deps.onPolicySent?.(this);
   }
 
   private onReport(frame: ReportFrame): void {
@@ -125,7 +174,7 @@ export class AgentConnection {
     }
     const storedSeq = this.acceptedSeq;
     this.acceptedSeq = seq;
-    const stored = this.deps.ingest.report(this.host, frame, receivedAt, storedSeq);
+    const stored = this.deps.ingest.report(this.host, frame, receivedAt, storedSeq, this.isLive(frame, receivedAt));
     stored.catch(() => undefined);
     this.ackChain = this.ackChain
       .then(() => stored)

@@ -69,4 +69,29 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (delivery_id, attempt)
   ) WITHOUT ROWID;
   `,
+  // Readiness: the current verdict per host (survives restarts) and every verdict change.
+  `
+  CREATE TABLE host_readiness (
+    host_id TEXT PRIMARY KEY REFERENCES hosts(id) ON DELETE CASCADE,
+    verdict TEXT NOT NULL,
+    expected INTEGER NOT NULL DEFAULT 0,
+    since INTEGER NOT NULL,
+    reasons_json TEXT NOT NULL,
+    checks_json TEXT NOT NULL DEFAULT '[]',
+    inventory_checks_json TEXT NOT NULL DEFAULT '[]',
+    last_live_at INTEGER,
+    goodbye_reason TEXT,
+    goodbye_at INTEGER,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE verdict_history (
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    expected INTEGER NOT NULL DEFAULT 0,
+    reasons_json TEXT NOT NULL
+  );
+  CREATE INDEX verdict_history_host ON verdict_history(host_id, at);
+  CREATE INDEX verdict_history_at ON verdict_history(at);
+  `,
 ];

@@ -1,0 +1,219 @@
+import type { CheckResult, ReportFrame } from '@siaga/shared';
+import { hostTags } from '../ingest/points.js';
+import type { Logger } from '../log.js';
+import type { PolicyProvider } from '../policy/provider.js';
+import type { Point } from '../sinks/types.js';
+import type { HostRecord, HostStore } from '../store/hosts.js';
+import type { ReadinessStore, StoredReadiness } from '../store/readiness.js';
+import { type HostReadiness, type Reason, VERDICT_CODE, type Verdict, type VerdictChange } from './types.js';
+import { judge } from './verdict.js';
+
+export interface ReadinessDeps {
+  hosts: HostStore;
+  policies: PolicyProvider;
+  store: ReadinessStore;
+  /** Sends points to the metric sinks; failures are the sinks' business. */
+  write: (points: Point[]) => void;
+  log: Logger;
+  now: () => number;
+  /** How often offline is looked for; also the resolution of `offline` timing. */
+  sweepMs?: number;
+  /** Every host's verdict is also written on this period, so dashboards have a continuous series. */
+  heartbeatMs?: number;
+}
+
+interface State extends StoredReadiness {
+  /** The host as last seen, so the once-a-second sweep needs no database reads. */
+  host: HostRecord | undefined;
+  /** Policy version the agent last reported, and when the collector started expecting another. */
+  runsPolicy: string | undefined;
+  policySince: number;
+}
+
+const reasonKey = (reasons: readonly Reason[]) => reasons.map((r) => `${r.check}/${r.instance ?? ''}/${r.status}`).join('|');
+
+/**
+ * Keeps every host's verdict (ready / degraded / not_ready / offline / unknown) with its reasons,
+ * from live reports, goodbyes, inventory checks and the collector's clock. Each change is stored,
+ * written to InfluxDB (`siaga_readiness`) and announced to listeners (alerts, the board).
+ */
+export class ReadinessEngine {
+  private readonly states = new Map<string, State>();
+  private readonly listeners: Array<(change: VerdictChange) => void> = [];
+  private readonly dirty = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly startedAt: number;
+
+  constructor(private readonly deps: ReadinessDeps) {
+    this.startedAt = deps.now();
+    const hosts = new Map(deps.hosts.list().map((h) => [h.id, h]));
+    for (const s of deps.store.loadAll()) this.states.set(s.hostId, { ...s, host: hosts.get(s.hostId), runsPolicy: undefined, policySince: this.startedAt });
+  }
+
+  start(): void {
+    this.timers.push(setInterval(() => this.sweep(), this.deps.sweepMs ?? 1_000));
+    this.timers.push(setInterval(() => this.heartbeat(), this.deps.heartbeatMs ?? 60_000));
+    this.timers.forEach((t) => t.unref());
+  }
+
+  stop(): void {
+    this.timers.forEach((t) => clearInterval(t));
+    this.timers = [];
+    this.flush();
+  }
+
+  onChange(listener: (change: VerdictChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(hostId: string): HostReadiness | undefined {
+    const s = this.states.get(hostId);
+    return s ? this.view(s) : undefined;
+  }
+
+  all(): HostReadiness[] {
+    return [...this.states.values()].map((s) => this.view(s));
+  }
+
+  /** A stored report. Only live reports speak for the present; replayed backlog does not. */
+  report(host: HostRecord, frame: ReportFrame, receivedAt: number, live: boolean): void {
+    if (!live) return;
+    const s = this.state(host);
+    s.checks = frame.checks;
+    s.lastLiveAt = receivedAt;
+    if (s.runsPolicy !== frame.policyVersion) {
+      s.runsPolicy = frame.policyVersion;
+      s.policySince = receivedAt;
+    }
+    this.evaluate(host, receivedAt);
+  }
+
+  goodbye(host: HostRecord, reason: string, at: number): void {
+    const s = this.state(host);
+    s.goodbye = { reason, at };
+    this.evaluate(host, at);
+  }
+
+  /** The policy a host should run changed (or it just connected and was told its policy). */
+  policySent(host: HostRecord, at: number): void {
+    this.state(host).policySince = at;
+  }
+
+  inventoryChecks(host: HostRecord, checks: CheckResult[]): void {
+    this.state(host).inventoryChecks = checks;
+    this.evaluate(host, this.deps.now());
+  }
+
+  /** Judges every host again: offline by the clock, or after a policy change. */
+  sweep(): void {
+    const now = this.deps.now();
+    for (const s of this.states.values()) {
+      if (s.host && s.host.revokedAt === null) this.evaluate(s.host, now);
+    }
+    this.flush();
+  }
+
+  /** Forgets a host (revoked or deleted): it is no longer judged. */
+  forget(hostId: string): void {
+    this.states.delete(hostId);
+    this.dirty.delete(hostId);
+  }
+
+  private state(host: HostRecord): State {
+    let s = this.states.get(host.id);
+    if (!s) {
+      const now = this.deps.now();
+      s = { hostId: host.id, host, verdict: 'unknown', expected: false, since: now, reasons: [], checks: [], inventoryChecks: [], lastLiveAt: null, goodbye: null, runsPolicy: undefined, policySince: now };
+      this.states.set(host.id, s);
+    }
+    s.host = host;
+    return s;
+  }
+
+  private view(s: State): HostReadiness {
+    return { hostId: s.hostId, verdict: s.verdict, expected: s.expected, since: s.since, reasons: s.reasons, checks: [...s.checks, ...s.inventoryChecks], lastLiveAt: s.lastLiveAt };
+  }
+
+  private evaluate(host: HostRecord, now: number): void {
+    const s = this.state(host);
+    const policy = this.deps.policies.forHost(host);
+    const intervalMs = policy.agent.intervalSec * 1000;
+    const stale = s.lastLiveAt !== null && s.runsPolicy !== policy.agent.version && now - s.policySince > 2 * intervalMs + 10_000;
+    const j = judge(
+      {
+        checks: [...s.checks, ...s.inventoryChecks],
+        lastLiveAt: s.lastLiveAt,
+        goodbye: s.goodbye,
+        freshnessMs: policy.freshnessSec * 1000,
+        graceUntil: this.startedAt + policy.freshnessSec * 1000,
+        stalePolicy: stale ? { runs: s.runsPolicy, expected: policy.agent.version, since: s.policySince } : null,
+      },
+      now,
+    );
+    const verdictChanged = j.verdict !== s.verdict || j.expected !== s.expected;
+    const reasonsChanged = reasonKey(j.reasons) !== reasonKey(s.reasons);
+    const previous = { verdict: s.verdict, expected: s.expected };
+    s.reasons = j.reasons;
+    if (!verdictChanged && !reasonsChanged) {
+      this.dirty.add(s.hostId);
+      return;
+    }
+    if (verdictChanged) {
+      s.verdict = j.verdict;
+      s.expected = j.expected;
+      s.since = now;
+    }
+    this.dirty.delete(s.hostId);
+    this.deps.store.save(s, true, now);
+    this.deps.write([this.point(host, s, now)]);
+    if (verdictChanged) {
+      this.deps.log.info({ host: host.id, hostname: host.hostname, from: previous.verdict, to: s.verdict, reasons: s.reasons.map((r) => r.reason) }, 'verdict changed');
+    }
+    const change: VerdictChange = { hostId: s.hostId, previous, current: this.view(s), at: now };
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (err) {
+        this.deps.log.error({ err: (err as Error).message }, 'verdict listener failed');
+      }
+    }
+  }
+
+  /** Check results change with every report; they are saved in batches, verdicts at once. */
+  private flush(): void {
+    if (this.dirty.size === 0) return;
+    const now = this.deps.now();
+    for (const id of this.dirty) {
+      const s = this.states.get(id);
+      if (s) this.deps.store.save(s, false, now);
+    }
+    this.dirty.clear();
+  }
+
+  private heartbeat(): void {
+    const now = this.deps.now();
+    const points: Point[] = [];
+    for (const s of this.states.values()) {
+      if (s.host && s.host.revokedAt === null) points.push(this.point(s.host, s, now));
+    }
+    if (points.length > 0) this.deps.write(points);
+  }
+
+  private point(host: HostRecord, s: State, now: number): Point {
+    return {
+      measurement: 'siaga_readiness',
+      tags: hostTags(host),
+      fields: {
+        verdict_code: VERDICT_CODE[s.verdict],
+        verdict: s.verdict,
+        expected: s.expected ? 1 : 0,
+        reasons: s.reasons.map((r) => r.reason).join('; ').slice(0, 1000) || 'all checks pass',
+        failing_checks: s.reasons.filter((r) => r.status === 'fail' && r.check !== 'offline').length,
+        warning_checks: s.reasons.filter((r) => r.status === 'warn').length,
+      },
+      time: now,
+    };
+  }
+}
+
+export type { HostReadiness, Verdict, VerdictChange };
