@@ -9,6 +9,7 @@ import { netProbe } from './net.js';
 import { processProbe } from './process.js';
 import { pingProbe } from './ping.js';
 import { rebootProbe } from './reboot.js';
+import { serviceProbe } from './service.js';
 import { smartProbe } from './smart.js';
 import { systemProbe } from './system.js';
 import { tcpProbe } from './tcp.js';
@@ -20,7 +21,7 @@ import { wifiProbe } from './wifi.js';
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe, processProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe, processProbe, serviceProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();
