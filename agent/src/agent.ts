@@ -120,7 +120,7 @@ export class Agent {
         return { ok: true, result: { checks: this.lastChecks.length } };
       }
       case 'diagnostics':
-        return { ok: true, result: { spool: this.spool.stats(), probes: this.runner.enabledNames(), policyVersion: this.policy?.version ?? null } };
+        return { ok: true, result: { spool: { ...this.spool.stats(), gaps: this.spool.gaps() }, probes: this.runner.enabledNames(), policyVersion: this.policy?.version ?? null } };
       default:
         return { ok: false, error: `command ${command.name} is not supported by this agent` };
     }
