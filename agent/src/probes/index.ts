@@ -1,3 +1,4 @@
+import { backupProbe } from './backup.js';
 import { batteryProbe } from './battery.js';
 import { cpuProbe } from './cpu.js';
 import { diskProbe } from './disk.js';
@@ -21,7 +22,7 @@ import { wifiProbe } from './wifi.js';
  * Every probe the agent knows, in the order a technician would look. Explicit on purpose: the
  * single-file executable has to bundle each one.
  */
-export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe, processProbe, serviceProbe] as Probe[]);
+export const PROBES: readonly Probe[] = registerAll([cpuProbe, memProbe, diskProbe, netProbe, linkProbe, wifiProbe, pingProbe, dnsProbe, httpProbe, tcpProbe, systemProbe, smartProbe, batteryProbe, temperatureProbe, rebootProbe, processProbe, serviceProbe, backupProbe] as Probe[]);
 
 function registerAll(probes: Probe[]): readonly Probe[] {
   const names = new Set<string>();
