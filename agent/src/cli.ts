@@ -3,17 +3,27 @@ import { parseArgs } from 'node:util';
 import { SiagaError } from '@siaga/shared';
 import { Agent } from './agent.js';
 import { loadAgentConfig } from './config.js';
+import { doctorCommand } from './doctor/doctor.js';
 import { createLogger } from './log.js';
+import { installCommand, uninstallCommand } from './service/commands.js';
 import { AGENT_COMMIT, AGENT_VERSION } from './version.js';
 
 const USAGE = `siaga-agent — endpoint readiness agent
 
 Usage:
   siaga-agent run --config <file>     run the agent in the foreground
+  siaga-agent install --collector <url> --enroll-secret-file <file> [--site S --group G --tags a,b]
+                                      install and start the agent as a service (install --help)
+  siaga-agent uninstall [--purge]     remove the service
+  siaga-agent doctor [--config <file>]  check config, connection, enrollment and probes
   siaga-agent --version               print version and commit
 `;
 
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = { install: installCommand, uninstall: uninstallCommand, doctor: doctorCommand };
+
 async function main(argv: string[]): Promise<number> {
+  const subcommand = argv[0] ? SUBCOMMANDS[argv[0]] : undefined;
+  if (subcommand) return subcommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: 'string', short: 'c' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },

@@ -1,0 +1,55 @@
+import { ErrorCode, SiagaError } from '@siaga/shared';
+import YAML from 'yaml';
+import { parseAgentConfig } from '../config.js';
+import type { InstallLayout } from './layout.js';
+
+export interface ConfigAnswers {
+  collectorUrl: string;
+  /** Whether a CA bundle is installed next to the config. */
+  withCaFile: boolean;
+  allowInsecure: boolean;
+  site?: string | undefined;
+  group?: string | undefined;
+  tags: string[];
+}
+
+/** Config fields the installer fills from its options, so errors can name the option that was wrong. */
+const OPTION_FOR_FIELD: Record<string, string> = {
+  'collector.url': '--collector',
+  'labels.site': '--site',
+  'labels.group': '--group',
+  'labels.tags': '--tags',
+};
+
+/**
+ * The agent config an installation writes. It is validated with the agent's own schema before
+ * anything is written, so a typo in `--collector` fails the install instead of the service.
+ */
+export function renderAgentConfig(layout: InstallLayout, answers: ConfigAnswers): string {
+  const labels: Record<string, unknown> = {};
+  if (answers.site) labels.site = answers.site;
+  if (answers.group) labels.group = answers.group;
+  labels.tags = answers.tags;
+  const doc = {
+    collector: {
+      url: answers.collectorUrl,
+      enrollSecretFile: layout.secretFile,
+      ...(answers.withCaFile ? { caFile: layout.caFile } : {}),
+      ...(answers.allowInsecure ? { allowInsecure: true } : {}),
+    },
+    stateDir: layout.stateDir,
+    labels,
+  };
+  try {
+    parseAgentConfig(structuredClone(doc), layout.configDir);
+  } catch (err) {
+    if (err instanceof SiagaError && err.path !== undefined) {
+      const field = Object.keys(OPTION_FOR_FIELD).find((f) => err.path?.startsWith(f));
+      if (field) throw new SiagaError(ErrorCode.invalidConfig, `${OPTION_FOR_FIELD[field]}: ${err.message.replace(/^invalid agent config: [^:]+: /, '')}`, { path: err.path });
+    }
+    throw err;
+  }
+  return `# siaga agent configuration, written by \`siaga-agent install\`.
+# Reference: docs/install.md in the siaga sources. Check it with: siaga-agent doctor
+${YAML.stringify(doc)}`;
+}
