@@ -85,13 +85,14 @@ export function httpCheck(req: HttpCheckRequest): Promise<HttpCheckResponse> {
     const fail = (err: unknown) => finish({ failure: tlsRefusal ?? describeNetError(err, req.timeoutMs) });
     const request = (isHttps ? https : http).request(req.url, {
       method: req.method,
-      agent: false,
+      // No agent: with one, Node would open the connection itself and skip createConnection.
       createConnection: createConnection as unknown as http.RequestOptions['createConnection'],
       headers: { 'user-agent': 'siaga-agent', accept: '*/*', connection: 'close' },
     });
     const timer = setTimeout(() => request.destroy(new RequestTimeout()), req.timeoutMs);
     const onAbort = () => request.destroy(new RequestTimeout());
     req.signal?.addEventListener('abort', onAbort, { once: true });
+    if (req.signal?.aborted) onAbort();
     request.on('error', fail);
     request.on('response', (res) => {
       const status = res.statusCode ?? 0;

@@ -39,7 +39,7 @@ const appSchema = z
     url: urlSchema,
     method: z.enum(['GET', 'HEAD']).default('GET'),
     expectStatus: z.array(statusSchema).min(1).max(16).default(['200-399']),
-    /** Text (or {regex}) the first `maxBodyBytes` of the body must contain. */
+    /** Text (or {regex}; ^ and $ match at line ends) the first `maxBodyBytes` of the body must contain. */
     bodyMatch: bodyMatchSchema.optional(),
     timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /** PEM file with the CA that signed an internal server's certificate (added to the built-in roots). */
@@ -70,7 +70,7 @@ export function statusExpected(status: number, expected: App['expectStatus']): b
 }
 
 function bodyMatches(body: string, match: NonNullable<App['bodyMatch']>): boolean {
-  return typeof match === 'string' ? body.includes(match) : new RegExp(match.regex, match.ignoreCase ? 'i' : '').test(body);
+  return typeof match === 'string' ? body.includes(match) : new RegExp(match.regex, match.ignoreCase ? 'im' : 'm').test(body);
 }
 
 const describeMatch = (m: NonNullable<App['bodyMatch']>): string => (typeof m === 'string' ? `contain "${m}"` : `match /${m.regex}/${m.ignoreCase ? 'i' : ''}`);

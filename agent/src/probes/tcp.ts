@@ -34,6 +34,7 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, signal
     const timer = setTimeout(timeout, timeoutMs);
     const onAbort = timeout;
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     socket.once('connect', () => finish());
     socket.once('error', (err) => finish(describeNetError(err, timeoutMs)));
   });
