@@ -32,7 +32,10 @@ export class Agent {
   private policy: AgentPolicy | undefined;
   private timer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
-  private collecting: Promise<void> | undefined;
+  /** Collections run one after another on this chain. */
+  private chain: Promise<void> = Promise.resolve();
+  private busy = false;
+  private stopped = false;
   private lastChecks: CheckResult[] = [];
   /** Each probe's samples from its latest run, and when that was. */
   private readonly latest = new Map<string, Metric[]>();
@@ -76,10 +79,10 @@ export class Agent {
   }
 
   async stop(reason: 'shutdown' | 'sleep' | 'restart' | 'update' | 'uninstall' = 'shutdown'): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.watchTimer);
-    this.timer = undefined;
-    await this.collecting;
+    await this.chain;
     await this.client?.stop(reason);
     this.spool.close();
   }
@@ -107,10 +110,7 @@ export class Agent {
       this.watchTimer = setInterval(() => this.watch(), policy.watchIntervalSec * 1000);
     }
     this.log.info({ policyVersion: policy.version, checks: policy.checks.length }, 'policy applied');
-    if (intervalChanged && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.cycle('interval'), this.intervalMs);
-    }
+    if (intervalChanged && this.timer) this.schedule();
   }
 
   private async handleCommand(command: CommandFrame): Promise<{ ok: boolean; result?: Record<string, unknown>; error?: string }> {
@@ -126,19 +126,33 @@ export class Agent {
     }
   }
 
-  /** One full collection. Concurrent calls share the one in progress. */
+  /** Queues a collection behind any in progress: collections never overlap. */
+  private enqueue(trigger: Trigger, only: ReadonlySet<string> | undefined): Promise<void> {
+    const run = this.chain.then(async () => {
+      this.busy = true;
+      try {
+        await this.collect(trigger, only);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message, trigger }, 'collection failed');
+      } finally {
+        this.busy = false;
+      }
+    });
+    this.chain = run;
+    return run;
+  }
+
+  /** A full collection; the interval one schedules the next when it is done. */
   private cycle(trigger: Trigger): Promise<void> {
-    if (this.collecting) return this.collecting;
-    this.collecting = this.collect(trigger, undefined)
-      .catch((err: Error) => this.log.error({ err: err.message }, 'collection failed'))
-      .finally(() => {
-        this.collecting = undefined;
-        if (trigger === 'interval' || !this.timer) {
-          clearTimeout(this.timer);
-          this.timer = setTimeout(() => void this.cycle('interval'), this.intervalMs);
-        }
-      });
-    return this.collecting;
+    const done = this.enqueue(trigger, undefined);
+    if (trigger === 'interval') void done.then(() => this.schedule());
+    return done;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.cycle('interval'), this.intervalMs);
   }
 
   /**
@@ -147,14 +161,9 @@ export class Agent {
    */
   private watch(): void {
     const rules = this.policy?.checks ?? [];
-    if (this.collecting || rules.length === 0) return;
+    if (this.busy || rules.length === 0) return;
     const names = this.runner.watchable(new Set(rules.map((r) => r.measurement)), this.lastRun, Date.now());
-    if (names.size === 0) return;
-    this.collecting = this.collect('change', names)
-      .catch((err: Error) => this.log.error({ err: err.message }, 'watch failed'))
-      .finally(() => {
-        this.collecting = undefined;
-      });
+    if (names.size > 0) void this.enqueue('change', names);
   }
 
   /**
@@ -163,13 +172,15 @@ export class Agent {
    */
   private async collect(trigger: Trigger, only: ReadonlySet<string> | undefined): Promise<void> {
     const collectedAt = Date.now();
+    // Judge with the policy the probes were configured for, even if a new one arrives meanwhile.
+    const policy = this.policy;
     const outcomes = await this.runner.collect(only);
     for (const o of outcomes) {
       this.latest.set(o.probe, o.metrics);
       this.lastRun.set(o.probe, collectedAt);
     }
     if (!only) for (const name of this.latest.keys()) if (!outcomes.some((o) => o.probe === name)) this.latest.delete(name);
-    const checks = this.evaluator.evaluate(this.policy?.checks ?? [], [...this.latest.values()].flat(), collectedAt);
+    const checks = this.evaluator.evaluate(policy?.checks ?? [], [...this.latest.values()].flat(), collectedAt);
     const changed = statusesDiffer(this.lastChecks, checks);
     this.lastChecks = checks;
     if (only && !changed) return;
@@ -177,7 +188,7 @@ export class Agent {
     metrics.push(...selfMetrics(outcomes), spoolMetric(this.spool.stats()));
     const seq = this.state.nextSeq();
     const frame: ReportFrame = { v: PROTOCOL_VERSION, type: 'report', seq, collectedAt, trigger, metrics, checks };
-    if (this.policy) frame.policyVersion = this.policy.version;
+    if (policy) frame.policyVersion = policy.version;
     this.spool.append({ seq, frame: JSON.stringify(frame) });
     this.client?.pump();
   }
