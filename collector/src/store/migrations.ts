@@ -94,4 +94,83 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX verdict_history_host ON verdict_history(host_id, at);
   CREATE INDEX verdict_history_at ON verdict_history(at);
   `,
+  // Alerts: episodes, their events (the machines' repair records), group dispatch state,
+  // flap history per condition, silences and per-host maintenance.
+  `
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    host_id TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    labels_json TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+    active_since INTEGER NOT NULL,
+    for_ms INTEGER NOT NULL,
+    clear_after INTEGER NOT NULL,
+    fired_at INTEGER,
+    resolved_at INTEGER,
+    notified_at INTEGER,
+    closed INTEGER NOT NULL DEFAULT 0,
+    healthy_streak INTEGER NOT NULL DEFAULT 0,
+    acked_by TEXT,
+    acked_at INTEGER,
+    suppressed_by TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX alerts_open ON alerts(closed) WHERE closed = 0;
+  CREATE INDEX alerts_host ON alerts(host_id, active_since);
+  CREATE INDEX alerts_state ON alerts(state, active_since);
+  CREATE TABLE alert_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    alert_id TEXT NOT NULL,
+    host_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    detail_json TEXT NOT NULL
+  );
+  CREATE INDEX alert_events_host ON alert_events(host_id, at);
+  CREATE INDEX alert_events_alert ON alert_events(alert_id, id);
+  CREATE TABLE alert_groups (
+    key TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    escalation_policy TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    episode_start INTEGER,
+    escalation_start INTEGER,
+    tier INTEGER NOT NULL,
+    last_flush_at INTEGER,
+    last_sent_at INTEGER,
+    snapshot TEXT NOT NULL,
+    acked_by TEXT,
+    acked_at INTEGER
+  );
+  CREATE TABLE alert_series (
+    key TEXT PRIMARY KEY,
+    history TEXT NOT NULL,
+    flapping INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE silences (
+    id TEXT PRIMARY KEY,
+    matchers_json TEXT NOT NULL,
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expired_at INTEGER
+  );
+  CREATE INDEX silences_ends ON silences(ends_at);
+  CREATE TABLE host_maintenance (
+    host_id TEXT PRIMARY KEY,
+    until INTEGER NOT NULL,
+    set_by TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    set_at INTEGER NOT NULL
+  );
+  `,
 ];
