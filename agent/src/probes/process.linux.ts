@@ -1,6 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProcessSample } from './process.match.js';
+
+/**
+ * /proc files are generated in memory: a synchronous read costs a few microseconds, several
+ * times less than the asynchronous round trips around it, which matters for a probe re-run
+ * every second or two.
+ */
+const readProc = (file: string): string => readFileSync(file, 'utf8');
 
 /** Linux reports CPU time in USER_HZ ticks, fixed at 100 per second for user space on every architecture. */
 const TICKS_PER_SECOND = 100;
@@ -34,10 +42,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
 let pageSize: number | undefined;
 
 /** Page size, derived once from our own RSS (Node reports it in bytes, /proc in pages). */
-async function systemPageSize(procRoot: string): Promise<number> {
+function systemPageSize(procRoot: string): number {
   if (pageSize !== undefined) return pageSize;
   try {
-    const own = parseProcStat(await readFile(path.join(procRoot, 'self', 'stat'), 'utf8'));
+    const own = parseProcStat(readProc(path.join(procRoot, 'self', 'stat')));
     const bytes = process.memoryUsage.rss();
     if (own && own.rssPages > 0) pageSize = 2 ** Math.round(Math.log2(bytes / own.rssPages));
   } catch {
@@ -47,20 +55,20 @@ async function systemPageSize(procRoot: string): Promise<number> {
   return pageSize;
 }
 
-async function readStat(procRoot: string, pid: number): Promise<ProcStat | undefined> {
+function readStat(procRoot: string, pid: number): ProcStat | undefined {
   try {
-    return parseProcStat(await readFile(path.join(procRoot, String(pid), 'stat'), 'utf8'));
+    return parseProcStat(readProc(path.join(procRoot, String(pid), 'stat')));
   } catch {
     return undefined;
   }
 }
 
 /** Does the process with this (possibly truncated) comm run the configured program? */
-async function isProgram(procRoot: string, pid: number, comm: string, name: string): Promise<boolean> {
+function isProgram(procRoot: string, pid: number, comm: string, name: string): boolean {
   if (name.length <= COMM_MAX) return comm === name;
   if (comm !== name.slice(0, COMM_MAX)) return false;
   try {
-    const argv0 = (await readFile(path.join(procRoot, String(pid), 'cmdline'), 'utf8')).split('\0')[0] ?? '';
+    const argv0 = readProc(path.join(procRoot, String(pid), 'cmdline')).split('\0')[0] ?? '';
     return path.posix.basename(argv0) === name || argv0 === '';
   } catch {
     return false;
@@ -97,7 +105,7 @@ export class ProcWatcher {
     let needScan = key !== this.scannedFor || sinceScan >= timing.rescanMs || (missing && sinceScan >= timing.missingRescanMs);
     if (!needScan) {
       for (const [pid, t] of this.tracked) {
-        const stat = await readStat(this.procRoot, pid);
+        const stat = readStat(this.procRoot, pid);
         if (!stat || stat.startTicks !== t.startTicks) {
           needScan = true;
           break;
@@ -106,7 +114,7 @@ export class ProcWatcher {
       }
     }
     if (needScan) stats = await this.fullScan(names, now);
-    return this.aggregate(names, stats, now, await systemPageSize(this.procRoot));
+    return this.aggregate(names, stats, now, systemPageSize(this.procRoot));
   }
 
   private async fullScan(names: readonly string[], now: number): Promise<Map<number, ProcStat>> {
@@ -121,14 +129,14 @@ export class ProcWatcher {
       const pid = Number(entry);
       let comm: string;
       try {
-        comm = (await readFile(path.join(this.procRoot, entry, 'comm'), 'utf8')).replace(/\n$/, '');
+        comm = readProc(path.join(this.procRoot, entry, 'comm')).replace(/\n$/, '');
       } catch {
         continue; // ended while we looked
       }
       if (!wanted.has(comm)) continue;
       for (const name of names) {
-        if (!(await isProgram(this.procRoot, pid, comm, name))) continue;
-        const stat = await readStat(this.procRoot, pid);
+        if (!isProgram(this.procRoot, pid, comm, name)) continue;
+        const stat = readStat(this.procRoot, pid);
         if (!stat) break;
         this.tracked.set(pid, { name, startTicks: stat.startTicks });
         stats.set(pid, stat);
