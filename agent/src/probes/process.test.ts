@@ -132,7 +132,8 @@ describe.skipIf(process.platform !== 'linux')('process probe on Linux, with real
     // Within the missing-program interval, repeated runs only re-read the tracked PIDs.
     clock.t += 1000;
     const second = await processProbe.collect(ctx, cfg);
-    expect(second[0]?.fields).toMatchObject({ running: 1, count: 2, cpu_percent: 0 });
+    expect(second[0]?.fields).toMatchObject({ running: 1, count: 2 });
+    expect(second[0]?.fields.cpu_percent).toBeGreaterThanOrEqual(0); // present from the second run on
     expect(watcher.fullScans).toBe(1);
 
     await stop(a);
