@@ -8,6 +8,8 @@ debianPackages({
   influxd: 'influxdb',
   ip: 'iproute2',
   '/usr/sbin/dnsmasq': 'dnsmasq-base',
+  ping: 'iputils-ping',
+  openssl: 'openssl',
   smartctl: 'smartmontools',
 });
 const pn = installAndBuild();

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { type NetFailure, describeNetError, tlsFailure } from './net-errors.js';
+import { describeNetError, formatSeconds, type NetFailure, tlsFailure } from './net-errors.js';
 
 export interface HttpCheckRequest {
   url: URL;
@@ -41,10 +41,19 @@ export function httpCheck(req: HttpCheckRequest): Promise<HttpCheckResponse> {
   const host = req.url.hostname.replace(/^\[|\]$/g, '');
   let certDaysLeft: number | undefined;
   let tlsRefusal: NetFailure | undefined;
+  let connection: net.Socket | undefined;
+  // Where a timeout struck tells the helpdesk which layer is slow.
+  let phase = net.isIP(host) ? 'connecting' : `resolving ${host}`;
+  const follow = (socket: net.Socket) => {
+    connection = socket;
+    socket.once('lookup', () => (phase = 'connecting'));
+    socket.once('connect', () => (phase = isHttps ? 'TLS handshake' : 'waiting for the response'));
+  };
 
   const createConnection = (options: http.ClientRequestArgs, done: (err: Error | null, socket?: net.Socket) => void): undefined => {
     if (!isHttps) {
       const socket = net.connect({ host, port: Number(options.port) });
+      follow(socket);
       done(null, socket);
       return undefined;
     }
@@ -56,10 +65,12 @@ export function httpCheck(req: HttpCheckRequest): Promise<HttpCheckResponse> {
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
     });
+    follow(socket);
     const onError = (err: Error) => done(err);
     socket.once('error', onError);
     socket.once('secureConnect', () => {
       socket.off('error', onError);
+      phase = 'waiting for the response';
       const validTo = socket.getPeerCertificate()?.valid_to;
       if (validTo) certDaysLeft = (Date.parse(validTo) - Date.now()) / 86_400_000;
       if (!socket.authorized && !req.insecureSkipVerify) {
@@ -80,21 +91,32 @@ export function httpCheck(req: HttpCheckRequest): Promise<HttpCheckResponse> {
       settled = true;
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
+      // A TLS handshake that never completed has no request to own its socket yet.
+      connection?.destroy();
       resolve({ ...r, elapsedMs: elapsed(), ...(certDaysLeft !== undefined ? { certDaysLeft } : {}) });
     };
-    const fail = (err: unknown) => finish({ failure: tlsRefusal ?? describeNetError(err, req.timeoutMs) });
+    const fail = (err: unknown) => {
+      if (err instanceof RequestTimeout) finish({ failure: { kind: 'timeout', message: `timeout after ${formatSeconds(req.timeoutMs)} (${phase})` } });
+      else finish({ failure: tlsRefusal ?? describeNetError(err, req.timeoutMs) });
+    };
     const request = (isHttps ? https : http).request(req.url, {
       method: req.method,
       // No agent: with one, Node would open the connection itself and skip createConnection.
       createConnection: createConnection as unknown as http.RequestOptions['createConnection'],
       headers: { 'user-agent': 'siaga-agent', accept: '*/*', connection: 'close' },
     });
-    const timer = setTimeout(() => request.destroy(new RequestTimeout()), req.timeoutMs);
-    const onAbort = () => request.destroy(new RequestTimeout());
+    // A request still waiting for its connection emits nothing when destroyed: fail it here too.
+    const onAbort = () => {
+      const timeout = new RequestTimeout();
+      request.destroy(timeout);
+      fail(timeout);
+    };
+    const timer = setTimeout(onAbort, req.timeoutMs);
     req.signal?.addEventListener('abort', onAbort, { once: true });
     if (req.signal?.aborted) onAbort();
     request.on('error', fail);
     request.on('response', (res) => {
+      phase = 'reading the body';
       const status = res.statusCode ?? 0;
       if (req.method === 'HEAD') {
         res.resume();

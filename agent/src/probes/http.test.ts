@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, HAVE_OPENSSL, type TestPki } from '../testing/tls.testutil.js';
 import { httpProbe } from './http.js';
@@ -74,9 +74,20 @@ describe('http probe over loopback', () => {
       { name: 'closed', url: `http://127.0.0.1:${closedPort}/` },
     ]);
     expect(metrics.map((m) => [m.fields.result_code, m.fields.ok, m.fields.error])).toEqual([
-      [1, 0, 'timeout after 0.3 s'],
+      [1, 0, 'timeout after 0.3 s (waiting for the response)'],
       [2, 0, 'connection refused'],
     ]);
+  });
+
+  it('says where a timeout struck: a server that accepts TCP but never starts TLS', async () => {
+    const mute = net.createServer(() => undefined);
+    const port = await new Promise<number>((resolve) => mute.listen(0, '127.0.0.1', () => resolve((mute.address() as AddressInfo).port)));
+    try {
+      const [m] = await collect([{ name: 'mute', url: `https://127.0.0.1:${port}/`, timeoutMs: 300 }]);
+      expect(m?.fields).toMatchObject({ result_code: 1, error: 'timeout after 0.3 s (TLS handshake)' });
+    } finally {
+      mute.close();
+    }
   });
 
   it('refuses bad configuration with the field named', () => {

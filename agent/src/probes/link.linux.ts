@@ -4,9 +4,12 @@ import type { LinkFacts } from './link.js';
 const readTrimmed = (file: string): Promise<string | undefined> => readFile(file, 'utf8').then((t) => t.trim(), () => undefined);
 const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
 
-/** operstate "up", or "unknown" with carrier (tun devices and some drivers never say "up"). */
+/**
+ * operstate "up", or "unknown" with carrier (tun devices and some drivers never say "up"). A lost
+ * carrier counts at once: the kernel updates operstate a moment later.
+ */
 export const linuxLinkUp = (operstate: string | undefined, carrier: string | undefined): boolean =>
-  operstate === 'up' || (operstate === 'unknown' && carrier === '1');
+  (operstate === 'up' || (operstate === 'unknown' && carrier === '1')) && carrier !== '0';
 
 /** `/sys/class/net/<if>/speed` in Mbit/s; -1, 0 or unreadable (link down, Wi-Fi) means unknown. */
 export const parseLinuxSpeed = (text: string | undefined): number | undefined => {

@@ -90,6 +90,7 @@ describe('default route and link facts, other cases', () => {
     expect(linuxLinkUp('up', '1')).toBe(true);
     expect(linuxLinkUp('unknown', '1')).toBe(true);
     expect(linuxLinkUp('lowerlayerdown', '0')).toBe(false);
+    expect(linuxLinkUp('up', '0')).toBe(false);
     expect(parseLinuxSpeed('-1')).toBeUndefined();
     expect(parseLinuxSpeed('1000')).toBe(1000);
     const root = mkdtempSync(path.join(os.tmpdir(), 'siaga-sys-'));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommandResult, CommandRunner } from '../exec.js';
 import { fixtureBytes, fixtureText, HAVE_FIXTURES } from '../testing/fixtures.testutil.js';
 import { linkProbe } from './link.js';
-import { pingCommand, pingProbe } from './ping.js';
+import { pingCommand, pingMetric, pingProbe } from './ping.js';
 import type { ProbeContext } from './types.js';
 import { wifiProbe } from './wifi.js';
 
@@ -79,7 +79,7 @@ describe('ping probe', () => {
       percent_packet_loss: 100,
       result_code: 1,
       reachable: 0,
-      error: 'gateway 192.168.31.1 unreachable: 4/4 lost (192.168.1.69 answered "destination unreachable")',
+      error: 'gateway 192.168.31.1 unreachable: 4/4 lost (no ARP reply on the local network)',
     });
   });
 
@@ -111,6 +111,13 @@ describe('ping probe', () => {
     const before = calls.length;
     await pingProbe.collect(context('linux', run, memo), config);
     expect(calls.slice(before).every((c) => !c.args.includes('-n'))).toBe(true);
+  });
+
+  it('names who said "unreachable": a router, or this machine itself (ARP got no answer)', () => {
+    const summary = { transmitted: 3, received: 0, lossPercent: 100, unreachableFrom: '10.0.0.1' };
+    expect(pingMetric('erp', '10.5.0.9', 'erp 10.5.0.9', { summary }, new Set(['10.0.0.7'])).fields.error).toBe('erp 10.5.0.9 unreachable: 3/3 lost (10.0.0.1 answered "destination unreachable")');
+    expect(pingMetric('erp', '10.0.0.9', 'erp 10.0.0.9', { summary: { ...summary, unreachableFrom: '10.0.0.7' } }, new Set(['10.0.0.7'])).fields.error).toBe('erp 10.0.0.9 unreachable: 3/3 lost (no ARP reply on the local network)');
+    expect(pingMetric('erp', '10.5.0.9', 'erp 10.5.0.9', { summary: { transmitted: 3, received: 2, lossPercent: 33.33, avgMs: 1 } }).fields).toMatchObject({ result_code: 0, reachable: 1, error: 'erp 10.5.0.9: 1/3 lost' });
   });
 
   it('fails the probe when ping is not installed', async () => {

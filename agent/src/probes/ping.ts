@@ -1,4 +1,5 @@
 import type { Metric } from '@siaga/shared';
+import os from 'node:os';
 import { z } from 'zod';
 import { flag, probeConfig, round } from './base.js';
 import { cleanText, decodeConsole, windowsCodePage } from './console-text.js';
@@ -59,8 +60,13 @@ async function ping(ctx: ProbeContext, address: string, config: PingConfig): Pro
   return { failure: said || `ping exited with ${r.code}` };
 }
 
+/** This machine's own addresses: "unreachable" reported by one of them means ARP got no answer. */
+function localAddresses(): Set<string> {
+  return new Set(Object.values(os.networkInterfaces()).flatMap((infos) => (infos ?? []).map((i) => i.address)));
+}
+
 /** One `ping` point; `error` says in words what went wrong ("gateway 10.1.2.1 unreachable: 3/3 lost"). */
-export function pingMetric(target: string, address: string | undefined, label: string, outcome: PingOutcome): Metric {
+export function pingMetric(target: string, address: string | undefined, label: string, outcome: PingOutcome, local: ReadonlySet<string> = localAddresses()): Metric {
   const tags: Record<string, string> = { target };
   if (address) tags.url = address;
   const s = outcome.summary;
@@ -78,7 +84,9 @@ export function pingMetric(target: string, address: string | undefined, label: s
   if (s.minMs !== undefined) fields.minimum_response_ms = round(s.minMs, 3);
   if (s.maxMs !== undefined) fields.maximum_response_ms = round(s.maxMs, 3);
   const lost = `${s.transmitted - s.received}/${s.transmitted} lost`;
-  const via = s.unreachableFrom ? ` (${s.unreachableFrom} answered "destination unreachable")` : '';
+  // The gateway is on the local link, so whoever reports it unreachable is this machine: ARP failed.
+  const arp = s.unreachableFrom !== undefined && (target === 'gateway' || local.has(s.unreachableFrom));
+  const via = !s.unreachableFrom ? '' : arp ? ' (no ARP reply on the local network)' : ` (${s.unreachableFrom} answered "destination unreachable")`;
   if (s.received === 0) fields.error = `${label} unreachable: ${lost}${via}`;
   else if (s.received < s.transmitted) fields.error = `${label}: ${lost}`;
   return { m: 'ping', tags, fields };

@@ -35,7 +35,7 @@ describe('tcp probe (loopback)', () => {
     controller.abort();
     // A listening server with a full backlog is not reliable on loopback; abort before connect instead.
     const [m] = await tcpProbe.collect(ctx(controller.signal), tcpProbe.configSchema.parse({ targets: [{ name: 'sql', host: '127.0.0.1', port: open, timeoutMs: 500 }] }));
-    expect(m?.fields).toMatchObject({ result_code: 1, ok: 0, error: 'timeout after 0.5 s' });
+    expect(m?.fields).toMatchObject({ result_code: 1, ok: 0, error: 'timeout after 0.5 s (connecting)' });
   });
 
   it('validates hosts, ports and timeouts', () => {

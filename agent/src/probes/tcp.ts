@@ -3,7 +3,7 @@ import net from 'node:net';
 import { z } from 'zod';
 import { flag, probeConfig, round } from './base.js';
 import { hostSchema, targetNameSchema, uniqueNames } from './net-config.js';
-import { describeNetError, type NetFailure } from './net-errors.js';
+import { describeNetError, formatSeconds, type NetFailure } from './net-errors.js';
 import type { Probe } from './types.js';
 
 const targetSchema = z
@@ -30,7 +30,9 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, signal
       socket.destroy();
       resolve({ elapsedMs: performance.now() - started, ...(failure ? { failure } : {}) });
     };
-    const timeout = () => finish({ kind: 'timeout', message: describeNetError({ code: 'ETIMEDOUT' }, timeoutMs).message });
+    let phase = net.isIP(host) ? 'connecting' : `resolving ${host}`;
+    socket.once('lookup', () => (phase = 'connecting'));
+    const timeout = () => finish({ kind: 'timeout', message: `timeout after ${formatSeconds(timeoutMs)} (${phase})` });
     const timer = setTimeout(timeout, timeoutMs);
     const onAbort = timeout;
     signal?.addEventListener('abort', onAbort, { once: true });
