@@ -8,6 +8,7 @@ export const ErrorCode = {
   invalidConfig: 'SIAGA_ERR_INVALID_CONFIG',
   invalidPolicy: 'SIAGA_ERR_INVALID_POLICY',
   unauthorized: 'SIAGA_ERR_UNAUTHORIZED',
+  forbidden: 'SIAGA_ERR_FORBIDDEN',
   enrollRefused: 'SIAGA_ERR_ENROLL_REFUSED',
   notFound: 'SIAGA_ERR_NOT_FOUND',
   rateLimited: 'SIAGA_ERR_RATE_LIMITED',
