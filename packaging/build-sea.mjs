@@ -123,7 +123,7 @@ async function buildTarget(target, bundle, commit) {
   });
   if (target === 'darwin-x64') {
     if (process.platform === 'darwin') run('codesign', ['--sign', process.env.SIAGA_CODESIGN_IDENTITY ?? '-', '--force', binary]);
-    else log('darwin-x64: built on Linux, its code signature is invalid: re-sign it on a Mac (packaging/macos/sign.sh) before shipping');
+    else log('darwin-x64: built on Linux, so its code signature is invalid: build this target on a Mac (node packaging/build-sea.mjs --targets darwin-x64) for a signed executable');
   }
   mkdirSync(OUT, { recursive: true });
   renameSync(binary, exe);

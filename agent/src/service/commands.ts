@@ -1,7 +1,9 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCommand } from '../exec.js';
 import { install, managerFor, uninstall } from './install.js';
-import { installedPrefix, isTargetPlatform, type TargetPlatform } from './layout.js';
+import { installedPrefix, isTargetPlatform, layoutFor, type TargetPlatform } from './layout.js';
 
 export const INSTALL_USAGE = `siaga-agent install --collector <url> --enroll-secret-file <file> [options]
   Installs this executable as a service that starts at boot and restarts on failure.
@@ -25,6 +27,17 @@ siaga-agent uninstall [--purge] [--root <dir>]
 const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
 class UsageError extends Error {}
+
+/** The MSI only says that its custom action failed: leave the reason where an administrator looks. */
+function noteMsiFailure(err: unknown): void {
+  const logDir = layoutFor('win32').logDir ?? '.';
+  try {
+    mkdirSync(logDir, { recursive: true });
+    appendFileSync(path.join(logDir, 'msi-install.log'), `${new Date().toISOString()} install failed: ${(err as Error).message}\n`);
+  } catch {
+    // Nowhere to write: msiexec still reports the failure.
+  }
+}
 
 function targetPlatform(requested: string | undefined, root: string | undefined): TargetPlatform {
   if (requested !== undefined && !root) throw new UsageError('--platform only stages files: use it with --root');
@@ -95,6 +108,9 @@ async function runInstall(argv: string[]): Promise<number> {
     tags: (given(values.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     fromMsi: values['from-msi'],
     run: runCommand,
+  }).catch((err: unknown) => {
+    if (values['from-msi']) noteMsiFailure(err);
+    throw err;
   });
   const manager = managerFor(platform);
   if (layout.root) {
