@@ -5,6 +5,8 @@ import { CheckEvaluator, statusesDiffer } from './checks/evaluate.js';
 import { type AgentConfig, enrollSecret } from './config.js';
 import { runCommand } from './exec.js';
 import { hostIdentity, readHostFacts, type HostFacts } from './identity.js';
+import { collectInventory, inventoryHash } from './inventory/index.js';
+import { inventoryFrames } from './inventory/frames.js';
 import type { Logger } from './log.js';
 import { PROBES } from './probes/index.js';
 import { ProbeRunner, selfMetrics } from './probes/runner.js';
@@ -32,6 +34,10 @@ export class Agent {
   private policy: AgentPolicy | undefined;
   private timer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
+  private inventoryTimer: NodeJS.Timeout | undefined;
+  /** The inventory hash the collector holds (from `welcome`), and an inventory run in progress. */
+  private collectorInventoryHash: string | undefined;
+  private inventoryRun: Promise<void> | undefined;
   /** Collections run one after another on this chain. */
   private chain: Promise<void> = Promise.resolve();
   private busy = false;
@@ -46,7 +52,7 @@ export class Agent {
     private readonly log: Logger,
   ) {
     this.state = new StateFile(config.stateDir);
-    const spool = new FileSpool(path.join(config.stateDir, 'spool'), { log });
+    const spool = new FileSpool(path.join(config.stateDir, 'spool'), { log, maxBytes: config.spool.maxMiB * 1024 * 1024, maxAgeMs: config.spool.maxAgeDays * 86_400_000 });
     // A reset or restored state file must not reuse seqs the spool already holds.
     if (spool.highestSeq > this.state.get().seq) this.state.update({ seq: spool.highestSeq });
     this.spool = spool;
@@ -71,9 +77,15 @@ export class Agent {
       spool: this.spool,
       log: this.log,
       onPolicy: (policy) => this.applyPolicy(policy),
+      onWelcome: (collectorInventoryHash) => {
+        this.collectorInventoryHash = collectorInventoryHash;
+        void this.sendInventory(false);
+      },
       onCommand: (command) => this.handleCommand(command),
     });
     this.client.start();
+    this.inventoryTimer = setInterval(() => void this.sendInventory(false), this.config.inventoryIntervalSec * 1000);
+    this.inventoryTimer.unref();
     this.log.info({ agentId: this.state.get().agentId, hostname: facts.hostname, collector: urls.base.href }, 'agent started');
     void this.cycle('interval');
   }
@@ -82,7 +94,8 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.watchTimer);
-    await this.chain;
+    clearInterval(this.inventoryTimer);
+    await Promise.all([this.chain, this.inventoryRun]);
     await this.client?.stop(reason);
     this.spool.close();
   }
@@ -119,11 +132,41 @@ export class Agent {
         await this.cycle('recheck');
         return { ok: true, result: { checks: this.lastChecks.length } };
       }
+      case 'inventory':
+        await this.sendInventory(true);
+        return { ok: true, result: { hash: this.collectorInventoryHash ?? null } };
       case 'diagnostics':
         return { ok: true, result: { spool: { ...this.spool.stats(), gaps: this.spool.gaps() }, probes: this.runner.enabledNames(), policyVersion: this.policy?.version ?? null } };
       default:
         return { ok: false, error: `command ${command.name} is not supported by this agent` };
     }
+  }
+
+  /**
+   * Collects the inventory (slow: it lists every installed package) and sends it when the
+   * collector's copy differs, or always when asked.
+   */
+  private sendInventory(force: boolean): Promise<void> {
+    if (this.inventoryRun) return this.inventoryRun;
+    this.inventoryRun = (async () => {
+      const collectedAt = Date.now();
+      const inventory = await collectInventory({ platform: process.platform, run: runCommand });
+      if (inventory.errors.length > 0) this.log.warn({ errors: inventory.errors }, 'parts of the inventory could not be read');
+      const hash = inventoryHash(inventory);
+      if (!force && hash === this.collectorInventoryHash) {
+        this.log.info({ hash: hash.slice(0, 12) }, 'inventory unchanged; not sent');
+        return;
+      }
+      if (!this.client?.online) return;
+      for (const frame of inventoryFrames(inventory, hash, collectedAt)) this.client.sendFrame(frame);
+      this.collectorInventoryHash = hash;
+      this.log.info({ software: inventory.software.length, hash: hash.slice(0, 12) }, 'inventory sent');
+    })()
+      .catch((err: Error) => this.log.error({ err: err.message }, 'inventory failed'))
+      .finally(() => {
+        this.inventoryRun = undefined;
+      });
+    return this.inventoryRun;
   }
 
   /** Queues a collection behind any in progress: collections never overlap. */

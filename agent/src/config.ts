@@ -26,6 +26,13 @@ export const agentConfigSchema = z
     identity: z.object({ hostname: z.string().min(1).max(255).optional() }).strict().default({}),
     /** Report interval until the collector's policy says otherwise. */
     intervalSec: z.number().int().min(1).max(3600).default(15),
+    /** How often the hardware and software inventory is collected (sent only when it changed). */
+    inventoryIntervalSec: z.number().int().min(60).max(7 * 86_400).default(6 * 3600),
+    /** Store-and-forward bounds: beyond them the oldest reports are dropped (and counted). */
+    spool: z
+      .object({ maxMiB: z.number().int().min(1).max(4096).default(64), maxAgeDays: z.number().min(0.01).max(90).default(7) })
+      .strict()
+      .default({ maxMiB: 64, maxAgeDays: 7 }),
     /** Local probe settings; the collector's policy overrides them key by key. */
     probes: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),

@@ -5,9 +5,11 @@ import express from 'express';
 import { enrollRouter } from './api/enroll.js';
 import { errorHandler } from './api/errors.js';
 import { hostsRouter } from './api/hosts.js';
+import { inventoryRouter } from './api/inventory.js';
 import type { CollectorConfig } from './config.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
+import { InventoryService } from './inventory/service.js';
 import type { Logger } from './log.js';
 import { FilePolicyProvider } from './policy/provider.js';
 import { ReadinessEngine } from './readiness/engine.js';
@@ -15,6 +17,7 @@ import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
 import { type Db, openDatabase } from './store/db.js';
 import { HostStore } from './store/hosts.js';
+import { InventoryStore } from './store/inventory.js';
 import { ReadinessStore } from './store/readiness.js';
 import { SecretStore } from './store/secrets.js';
 import { COLLECTOR_VERSION } from './version.js';
@@ -30,6 +33,7 @@ export class Collector {
   readonly ingest: Ingest;
   readonly policies: FilePolicyProvider;
   readonly readiness: ReadinessEngine;
+  readonly inventory: InventoryService;
   private readonly sinks: Sink[] = [];
   private readonly server: http.Server;
   private readonly gateway: Gateway;
@@ -48,6 +52,8 @@ export class Collector {
     const readinessStore = new ReadinessStore(this.db);
     this.readiness = new ReadinessEngine({ hosts: this.hosts, policies: this.policies, store: readinessStore, write: (points) => this.writePoints(points), log, now });
     this.ingest.onReport((host, frame, receivedAt, live) => this.readiness.report(host, frame, receivedAt, live));
+    const inventoryStore = new InventoryStore(this.db);
+    this.inventory = new InventoryService({ store: inventoryStore, hosts: this.hosts, policies: this.policies, readiness: this.readiness, write: (points) => this.writePoints(points), log, now });
 
     const app = express();
     app.disable('x-powered-by');
@@ -56,6 +62,7 @@ export class Collector {
     });
     app.use(enrollRouter({ hosts: this.hosts, secrets: this.secrets, configSecrets: config.enroll.secrets, log, now }));
     app.use(hostsRouter({ hosts: this.hosts, readiness: this.readiness, readinessStore, connection: (id) => this.gateway.connection(id), now }));
+    app.use(inventoryRouter({ hosts: this.hosts, store: inventoryStore, now }));
     app.get('/v1/policy', (_req, res) => {
       res.json(this.policies.status());
     });
@@ -70,12 +77,17 @@ export class Collector {
       now,
       onHello: (conn) => log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent connected'),
       onPolicySent: (conn) => this.readiness.policySent(conn.host, now()),
+      inventoryHash: (hostId) => this.inventory.hash(hostId),
+      onInventory: (conn, frame) => this.inventory.receive(conn, conn.host, frame),
       onGoodbye: (conn, reason) => {
         log.info({ host: conn.host.id, reason }, 'agent said goodbye');
         this.readiness.goodbye(conn.host, reason, now());
       },
     });
-    this.policies.onChange(() => this.gateway.connections().forEach((c) => c.pushPolicy()));
+    this.policies.onChange(() => {
+      this.gateway.connections().forEach((c) => c.pushPolicy());
+      this.inventory.reevaluateAll();
+    });
   }
 
   async start(): Promise<AddressInfo> {

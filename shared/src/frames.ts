@@ -104,6 +104,8 @@ export const welcomeFrameSchema = z.object({
   /** Highest seq the collector has stored for this host: the agent resumes after it. */
   ackedSeq: seqNumber,
   policy: agentPolicySchema,
+  /** Hash of the inventory the collector holds for this host: the agent sends one only if its own differs. */
+  inventoryHash: z.string().regex(/^[0-9a-f]{16,64}$/).optional(),
 });
 
 export const ackFrameSchema = z.object({

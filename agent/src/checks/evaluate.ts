@@ -81,7 +81,8 @@ export class CheckEvaluator {
     const results: CheckResult[] = [];
     const nextHeld = new Map<string, Held>();
     for (const rule of rules) {
-      const found = metrics.filter((m) => matches(m, rule));
+      // Several probes may write one measurement (load and uptime both go to `system`).
+      const found = metrics.filter((m) => matches(m, rule) && rule.field in m.fields);
       const instances: Array<{ instance: string | undefined; metric: Metric | undefined }> = rule.instanceTag
         ? found.map((m) => ({ instance: m.tags?.[rule.instanceTag as string], metric: m }))
         : [{ instance: undefined, metric: found[0] }];

@@ -37,6 +37,8 @@ export interface ClientOptions {
   /** Backoff after the collector refused the node key (4401): long, so a revoked fleet stays quiet. */
   revokedBackoffMs?: number;
   onPolicy: (policy: AgentPolicy) => void;
+  /** The collector said welcome; it holds the inventory with this hash (if any). */
+  onWelcome?: (inventoryHash: string | undefined) => void;
   onCommand: (command: CommandFrame) => Promise<Omit<CommandResultFrame, 'v' | 'type' | 'id'>>;
   onStatus?: (status: ConnectionStatus) => void;
 }
@@ -101,6 +103,11 @@ export class CollectorClient {
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000).unref())]);
     }
     ws.terminate();
+  }
+
+  /** Sends a frame that is not spooled (inventory): only while connected. */
+  sendFrame(frame: AgentFrameInput): void {
+    if (this.welcomed) this.send(frame);
   }
 
   private send(frame: AgentFrameInput): void {
@@ -215,6 +222,7 @@ export class CollectorClient {
           this.opts.state.update({ hostId: frame.hostId });
           this.opts.onStatus?.('online');
           this.opts.onPolicy(frame.policy);
+          this.opts.onWelcome?.(frame.inventoryHash);
           this.pump();
           break;
         case 'ack':

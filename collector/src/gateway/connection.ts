@@ -28,6 +28,8 @@ export interface ConnectionDeps {
   onGoodbye?: (conn: AgentConnection, reason: string) => void;
   onPolicySent?: (conn: AgentConnection) => void;
   onInventory?: (conn: AgentConnection, frame: InventoryFrame) => void;
+  /** Hash of the inventory the collector holds for a host, told in `welcome`. */
+  inventoryHash?: (hostId: string) => string | undefined;
   onClose?: (conn: AgentConnection) => void;
 }
 
@@ -159,7 +161,8 @@ export class AgentConnection {
     this.clockSkewMs = now - hello.sentAt;
     const policy = this.deps.policies.forHost(this.host).agent;
     this.policyVersion = policy.version;
-    this.send({ v: PROTOCOL_VERSION, type: 'welcome', hostId: this.host.id, serverTime: now, ackedSeq: this.acceptedSeq, policy });
+    const inventoryHash = this.deps.inventoryHash?.(this.host.id);
+    this.send({ v: PROTOCOL_VERSION, type: 'welcome', hostId: this.host.id, serverTime: now, ackedSeq: this.acceptedSeq, policy, ...(inventoryHash ? { inventoryHash } : {}) });
     this.deps.onHello?.(this, hello);
     this.deps.onPolicySent?.(this);
   }

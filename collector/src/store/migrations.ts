@@ -173,4 +173,25 @@ export const MIGRATIONS: readonly string[] = [
     set_at INTEGER NOT NULL
   );
   `,
+  // Inventory: the newest hardware and software list per host, and what changed between lists.
+  `
+  CREATE TABLE host_inventory (
+    host_id TEXT PRIMARY KEY REFERENCES hosts(id) ON DELETE CASCADE,
+    hash TEXT NOT NULL,
+    collected_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    hardware_json TEXT NOT NULL,
+    software_json TEXT NOT NULL
+  );
+  CREATE TABLE inventory_changes (
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('added', 'removed', 'updated', 'hardware')),
+    name TEXT NOT NULL,
+    old_version TEXT,
+    new_version TEXT
+  );
+  CREATE INDEX inventory_changes_host ON inventory_changes(host_id, at);
+  CREATE INDEX inventory_changes_at ON inventory_changes(at);
+  `,
 ];
