@@ -1,0 +1,10 @@
+export { type AckClaim, loadAckKey, signAck, verifyAck } from './ack-token.js';
+export { type AlertsConfig, alertsConfigSchema, checkTierReceivers } from './config.js';
+export { type AlertCounters, AlertEngine } from './engine.js';
+export { type Matcher, matcherSchema } from './matchers.js';
+export { maintenanceSchema, MaintenanceStore } from './maintenance.js';
+export { AlertService, type AlertServiceDeps } from './service.js';
+export { newSilenceSchema, type Silence, SilenceStore, silenceStatus } from './silences.js';
+export { AlertSources } from './sources.js';
+export { AlertStore } from './store.js';
+export type { Alert, AlertEvent, AlertState, Group, RuleName, Sample } from './types.js';

@@ -1,0 +1,122 @@
+import type { ReportFrame } from '@siaga/shared';
+import { inBusinessHours } from '../policy/business-hours.js';
+import type { PolicyProvider } from '../policy/provider.js';
+import type { HostReadiness } from '../readiness/types.js';
+import type { HostRecord } from '../store/hosts.js';
+import type { AlertsConfig } from './config.js';
+import type { AlertEngine } from './engine.js';
+import { agentBufferSample, alertKey, clockSkewSample, influxSample, notReadySamples, offlineSample, type SiteCounts, siteOutageSample, spoolOf } from './rules.js';
+import { type Sample, siteHost } from './types.js';
+
+export interface AlertSourcesDeps {
+  engine: AlertEngine;
+  config: AlertsConfig;
+  hosts: { list(): HostRecord[] };
+  policies: PolicyProvider;
+  readiness: { get(hostId: string): HostReadiness | undefined; all(): HostReadiness[] };
+  /** Names the collector in its own alerts (InfluxDB writes). */
+  collectorName: string;
+  now: () => number;
+}
+
+const HOSTS_CACHE_MS = 5_000;
+
+/**
+ * Turns what the collector learns into rule evaluations: live reports (failing checks, the
+ * agent's spool), hellos (clock skew), InfluxDB write outcomes, and on every tick the clock-driven
+ * conditions (offline within business hours and after the start-up grace, site outages).
+ * Replayed backlog never reaches it: only live data speaks for the present.
+ */
+export class AlertSources {
+  private readonly startedAt: number;
+  private readonly dropped = new Map<string, number>();
+  private hostCache: { at: number; hosts: HostRecord[] } | undefined;
+
+  constructor(private readonly deps: AlertSourcesDeps) {
+    this.startedAt = deps.now();
+  }
+
+  private get base() {
+    return { clearAfter: this.deps.config.clearAfter };
+  }
+
+  /** A stored report; ignored unless live. Call after readiness has judged it. */
+  onReport(host: HostRecord, frame: ReportFrame, live: boolean): void {
+    if (!this.deps.config.enabled || !live || host.revokedAt !== null) return;
+    const { engine, config } = this.deps;
+    const samples: Sample[] = [];
+    const checks = this.deps.readiness.get(host.id)?.checks ?? frame.checks;
+    samples.push(...notReadySamples(host, checks, engine.knownKeys(host.id, 'host_not_ready'), config.rules, this.base));
+    const spool = spoolOf(frame);
+    if (spool) {
+      const s = agentBufferSample(host, spool, this.dropped.get(host.id), config.rules, this.base);
+      if (s) samples.push(s);
+      this.dropped.set(host.id, spool.dropped);
+    }
+    engine.sample(samples);
+  }
+
+  /** An agent said hello; `skewMs` is collector minus agent clock. */
+  onHello(host: HostRecord, skewMs: number): void {
+    if (!this.deps.config.enabled) return;
+    const s = clockSkewSample(host, skewMs, this.deps.config.rules, this.base);
+    if (s) this.deps.engine.sample([s]);
+  }
+
+  onInfluxHealth(ok: boolean, error?: string): void {
+    if (!this.deps.config.enabled) return;
+    const s = influxSample(this.deps.collectorName, ok, error, this.deps.config.rules, this.base);
+    if (s) this.deps.engine.sample([s]);
+  }
+
+  /** Clock-driven conditions, then the engine's own timers. */
+  tick(): void {
+    if (!this.deps.config.enabled) return;
+    const now = this.deps.now();
+    const hosts = this.hosts(now).filter((h) => h.revokedAt === null);
+    const samples: Sample[] = [];
+    const sites = new Map<string, SiteCounts>();
+    const windowMs = this.deps.config.rules.site_outage.window * 1000;
+    let siteGraceOver = true;
+    for (const host of hosts) {
+      const r = this.deps.readiness.get(host.id);
+      if (!r || r.lastLiveAt === null) continue;
+      const policy = this.deps.policies.forHost(host);
+      const graceOver = now >= this.startedAt + (policy.freshnessSec + this.deps.config.startupGrace) * 1000;
+      const open = !policy.site || inBusinessHours(now, policy.site.timezone, policy.site.businessHours);
+      const offline = r.verdict === 'offline' && !r.expected;
+      const active = offline && open && graceOver;
+      const reason = r.reasons.find((x) => x.check === 'offline')?.reason ?? 'No live report';
+      const key = alertKey(host.id, 'host_offline');
+      if (active !== this.deps.engine.isActive(key)) {
+        const s = offlineSample(host, active, reason, this.deps.config.rules, this.base);
+        if (s) samples.push(s);
+      }
+      if (host.site) {
+        const c = sites.get(host.site) ?? { site: host.site, total: 0, offline: 0, offlineRecently: 0 };
+        c.total += 1;
+        if (offline && open) {
+          c.offline += 1;
+          if (now - r.since <= windowMs) c.offlineRecently += 1;
+        }
+        sites.set(host.site, c);
+        if (!graceOver) siteGraceOver = false;
+      }
+    }
+    if (siteGraceOver) {
+      for (const c of sites.values()) {
+        const key = alertKey(siteHost(c.site), 'site_outage');
+        const wasActive = this.deps.engine.isActive(key);
+        const s = siteOutageSample(c, wasActive, this.deps.config.rules, this.base);
+        if (s && s.active !== wasActive) samples.push(s);
+      }
+    }
+    this.deps.engine.sample(samples);
+    this.deps.engine.tick();
+  }
+
+  private hosts(now: number): HostRecord[] {
+    if (!this.hostCache || now - this.hostCache.at > HOSTS_CACHE_MS) this.hostCache = { at: now, hosts: this.deps.hosts.list() };
+    return this.hostCache.hosts;
+  }
+}
