@@ -2,8 +2,10 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { CommandResult, CommandRunner } from '../exec.js';
 import { fixtureBytes, fixtureText, HAVE_FIXTURES } from '../testing/fixtures.testutil.js';
+import { PROBES } from './index.js';
 import { linkProbe } from './link.js';
 import { pingCommand, pingMetric, pingProbe } from './ping.js';
+import { ProbeRunner } from './runner.js';
 import type { ProbeContext } from './types.js';
 import { wifiProbe } from './wifi.js';
 
@@ -118,6 +120,12 @@ describe('ping probe', () => {
     expect(pingMetric('erp', '10.5.0.9', 'erp 10.5.0.9', { summary }, new Set(['10.0.0.7'])).fields.error).toBe('erp 10.5.0.9 unreachable: 3/3 lost (10.0.0.1 answered "destination unreachable")');
     expect(pingMetric('erp', '10.0.0.9', 'erp 10.0.0.9', { summary: { ...summary, unreachableFrom: '10.0.0.7' } }, new Set(['10.0.0.7'])).fields.error).toBe('erp 10.0.0.9 unreachable: 3/3 lost (no ARP reply on the local network)');
     expect(pingMetric('erp', '10.5.0.9', 'erp 10.5.0.9', { summary: { transmitted: 3, received: 2, lossPercent: 33.33, avgMs: 1 } }).fields).toMatchObject({ result_code: 0, reachable: 1, error: 'erp 10.5.0.9: 1/3 lost' });
+  });
+
+  it('a bad target is refused by the runner with the exact field named', () => {
+    const runner = new ProbeRunner(PROBES, { run: fakeRun({}).run, platform: 'linux', now: Date.now });
+    expect(() => runner.configure({ ping: { targets: [{ name: 'x', address: '-f' }] } })).toThrow('probes.ping.targets[0].address: expected an IP address or a host name');
+    expect(() => runner.configure({ http: { apps: [{ name: 'erp', url: 'file:///etc/passwd' }] } })).toThrow('probes.http.apps[0].url: expected an http:// or https:// URL with a valid host');
   });
 
   it('fails the probe when ping is not installed', async () => {
