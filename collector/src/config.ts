@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describeIssues, ErrorCode, fieldIssues, SiagaError } from '@siaga/shared';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { alertsConfigSchema, checkTierReceivers } from './alerts/config.js';
+import { notifyConfigSchema } from './notify/config.js';
 
 const influxSchema = z
   .object({
@@ -43,8 +45,15 @@ export const collectorConfigSchema = z
     /** The readiness policy (YAML). Without it hosts are collected from but nothing is checked. */
     policyFile: z.string().min(1).optional(),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
+    /** Webhook receivers and delivery (docs/notifications.md). */
+    notify: notifyConfigSchema.prefault({}),
+    /** Alert rules, grouping, escalation (docs/alerts.md). */
+    alerts: alertsConfigSchema.prefault({}),
+    /** Base URL people reach the collector at (acknowledge links, the board); default http://<listen>. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => checkTierReceivers(c.alerts, c.notify.receivers.map((r) => r.name), ctx));
 
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;

@@ -18,6 +18,8 @@ export class InfluxSink implements Sink {
   private batch: Pending = { points: [], waiters: [] };
   private timer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
+  /** Told how every write went (the collector's "cannot write to InfluxDB" alert). */
+  onHealth: ((ok: boolean, error?: string) => void) | undefined;
 
   constructor(
     private readonly config: InfluxConfig,
@@ -62,7 +64,9 @@ export class InfluxSink implements Sink {
     if (batch.points.length === 0) return;
     this.batch = { points: [], waiters: [] };
     const options = { precision: 'ms' as const, ...(this.config.retentionPolicy ? { retentionPolicy: this.config.retentionPolicy } : {}) };
-    const done = this.influx.writePoints(batch.points, options).then(
+    const written = this.influx.writePoints(batch.points, options);
+    this.watchHealth(written);
+    const done = written.then(
       () => batch.waiters.forEach((w) => w.resolve()),
       (err: Error) => {
         this.log.error({ err: err.message, points: batch.points.length }, 'InfluxDB write failed');
@@ -71,6 +75,13 @@ export class InfluxSink implements Sink {
     );
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
+  }
+
+  private watchHealth(written: Promise<void>): void {
+    void written.then(
+      () => this.onHealth?.(true),
+      (err: Error) => this.onHealth?.(false, err.message),
+    );
   }
 
   async close(): Promise<void> {
