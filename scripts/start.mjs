@@ -16,9 +16,20 @@ const secret = readFileSync(secretFile, 'utf8').trim();
 const port = Number(process.env.SIAGA_PORT ?? 8080);
 const base = `http://127.0.0.1:${port}`;
 
+// The shipped default policy, pointed at this demo: the collector's own port stands in for a
+// business application, and a demo folder with a fresh file stands in for the backup target.
+const backups = path.join(demo, 'backups');
+mkdirSync(backups, { recursive: true });
+writeFileSync(path.join(backups, 'last-backup.marker'), new Date().toISOString());
+const policy = readFileSync(path.join(ROOT, 'collector/policies/default.yaml'), 'utf8')
+  .replace('http://127.0.0.1:8080/healthz', `${base}/healthz`)
+  .replace('paths: [/var/backups]', `paths: [${JSON.stringify(backups)}]`);
+writeFileSync(path.join(demo, 'policy.yaml'), policy);
+
 const collectorConfig = [
   `listen: { host: 127.0.0.1, port: ${port} }`,
   'dataDir: ./collector-data',
+  'policyFile: ./policy.yaml',
   `enroll: { secrets: ["${secret}"] }`,
   ...(process.env.SIAGA_INFLUX_URL ? [`influx: { url: "${process.env.SIAGA_INFLUX_URL}", database: siaga }`] : []),
   '',
@@ -83,8 +94,17 @@ if (!healthy) {
   console.log('');
   console.log(`siaga is running: collector ${base} (state in ${demo})`);
   console.log(`  hosts:   ${base}/v1/hosts`);
+  console.log(`  summary: ${base}/v1/fleet/summary`);
+  console.log(`  policy:  ${path.join(demo, 'policy.yaml')} (edit it: agents pick changes up at once)`);
   console.log(`  health:  ${base}/healthz`);
-  if (hosts) for (const h of hosts) console.log(`  host ${h.hostname} (${h.id}) reporting, last seq ${h.lastSeq}`);
+  if (hosts) {
+    // Give the first checks a moment to run so the verdict printed is the real one.
+    await new Promise((r) => setTimeout(r, 3000));
+    const { hosts: judged } = await (await fetch(`${base}/v1/hosts`)).json();
+    for (const h of judged) {
+      console.log(`  host ${h.hostname}: ${h.verdict}${h.reasons.length ? ` — ${h.reasons.map((r) => r.reason).join('; ')}` : ''}`);
+    }
+  }
   else console.log('  the local agent has not reported yet; see agent.log');
   console.log('Press Ctrl-C to stop.');
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appsCheck } from './apps.js';
+import { backupCheck } from './backup.js';
 import { batteryCheck } from './battery.js';
 import { cpuCheck } from './cpu.js';
 import { diskHealthCheck } from './disk-health.js';
@@ -10,6 +11,7 @@ import { linkCheck } from './link.js';
 import { memoryCheck } from './memory.js';
 import { pendingRebootCheck } from './pending-reboot.js';
 import { processesCheck } from './processes.js';
+import { servicesCheck } from './services.js';
 import { softwareCheck } from './software.js';
 import { temperatureCheck } from './temperature.js';
 import type { CheckKind } from './types.js';
@@ -35,7 +37,10 @@ export const CHECK_KINDS: readonly CheckKind[] = register([
   appsCheck,
   // applications and software
   processesCheck,
+  servicesCheck,
   softwareCheck,
+  // data safety
+  backupCheck,
 ] as CheckKind[]);
 
 function register(kinds: CheckKind[]): readonly CheckKind[] {
