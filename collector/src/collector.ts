@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@siaga/shared';
 import express from 'express';
+import { AlertService } from './alerts/index.js';
+import { alertsRouter } from './api/alerts.js';
 import { enrollRouter } from './api/enroll.js';
 import { errorHandler } from './api/errors.js';
 import { hostsRouter } from './api/hosts.js';
@@ -11,6 +13,7 @@ import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
 import { InventoryService } from './inventory/service.js';
 import type { Logger } from './log.js';
+import { Notifier } from './notify/index.js';
 import { FilePolicyProvider } from './policy/provider.js';
 import { ReadinessEngine } from './readiness/engine.js';
 import { InfluxSink } from './sinks/influx.js';
@@ -34,6 +37,8 @@ export class Collector {
   readonly policies: FilePolicyProvider;
   readonly readiness: ReadinessEngine;
   readonly inventory: InventoryService;
+  readonly notifier: Notifier;
+  readonly alerts: AlertService;
   private readonly sinks: Sink[] = [];
   private readonly server: http.Server;
   private readonly gateway: Gateway;
@@ -54,6 +59,11 @@ export class Collector {
     this.ingest.onReport((host, frame, receivedAt, live) => this.readiness.report(host, frame, receivedAt, live));
     const inventoryStore = new InventoryStore(this.db);
     this.inventory = new InventoryService({ store: inventoryStore, hosts: this.hosts, policies: this.policies, readiness: this.readiness, write: (points) => this.writePoints(points), log, now });
+    this.notifier = new Notifier({ db: this.db, config: config.notify, log, now });
+    this.alerts = new AlertService({ db: this.db, dataDir: config.dataDir, config: config.alerts, notifier: this.notifier, hosts: this.hosts, policies: this.policies, readiness: this.readiness, publicUrl: () => this.publicUrl(), log, now });
+    // After readiness (registered above): the alert rules read the verdict this report produced.
+    this.ingest.onReport((host, frame, _receivedAt, live) => this.alerts.sources.onReport(host, frame, live));
+    for (const sink of this.sinks) if (sink instanceof InfluxSink) sink.onHealth = (ok, error) => this.alerts.sources.onInfluxHealth(ok, error);
 
     const app = express();
     app.disable('x-powered-by');
@@ -63,6 +73,7 @@ export class Collector {
     app.use(enrollRouter({ hosts: this.hosts, secrets: this.secrets, configSecrets: config.enroll.secrets, log, now }));
     app.use(hostsRouter({ hosts: this.hosts, readiness: this.readiness, readinessStore, connection: (id) => this.gateway.connection(id), now }));
     app.use(inventoryRouter({ hosts: this.hosts, store: inventoryStore, now }));
+    app.use(alertsRouter({ alerts: this.alerts, hosts: this.hosts, deliveries: (q) => this.notifier.history(q), now }));
     app.get('/v1/policy', (_req, res) => {
       res.json(this.policies.status());
     });
@@ -75,7 +86,10 @@ export class Collector {
       policies: this.policies,
       log,
       now,
-      onHello: (conn) => log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent connected'),
+      onHello: (conn) => {
+        log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent connected');
+        this.alerts.sources.onHello(conn.host, conn.clockSkewMs);
+      },
       onPolicySent: (conn) => this.readiness.policySent(conn.host, now()),
       inventoryHash: (hostId) => this.inventory.hash(hostId),
       onInventory: (conn, frame) => this.inventory.receive(conn, conn.host, frame),
@@ -98,6 +112,8 @@ export class Collector {
     });
     this.policies.watch();
     this.readiness.start();
+    this.notifier.start();
+    this.alerts.start();
     const address = this.server.address() as AddressInfo;
     this.log.info({ address: address.address, port: address.port, influx: this.config.influx?.url ?? null, policy: this.policies.status().source }, 'collector listening');
     return address;
@@ -117,7 +133,17 @@ export class Collector {
       this.server.closeAllConnections();
     });
     await Promise.all(this.sinks.map((s) => s.close()));
+    this.alerts.stop();
+    await this.notifier.stop();
     this.db.close();
+  }
+
+  /** Where people reach this collector: `publicUrl`, else the address it listens on. */
+  private publicUrl(): string {
+    if (this.config.publicUrl) return this.config.publicUrl;
+    const address = this.server.address() as AddressInfo | null;
+    const host = this.config.listen.host.includes(':') ? `[${this.config.listen.host}]` : this.config.listen.host;
+    return `http://${host}:${address?.port ?? this.config.listen.port}`;
   }
 
   private writePoints(points: Point[]): void {
