@@ -7,7 +7,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildExecutables } from './build-sea.mjs';
-import { CACHE, ensureDebianPackage, isMain, loadAgentModule, log, OUT, ROOT, run, sha256, writeChecksums } from './lib/common.mjs';
+import { CACHE, ensureDebianPackage, isMain, loadAgentModule, log, OUT, ROOT, run, sha256, withBuildLock, writeChecksums } from './lib/common.mjs';
 
 const SCRIPTS = ['postinst', 'prerm', 'postrm'];
 
@@ -30,7 +30,11 @@ Description: siaga endpoint readiness agent
 `;
 }
 
-export async function buildDeb() {
+export function buildDeb() {
+  return withBuildLock(buildLocked);
+}
+
+async function buildLocked() {
   ensureDebianPackage('dpkg-deb', 'dpkg');
   const [exe] = await buildExecutables(['linux-x64']);
   const { AGENT_VERSION } = await loadAgentModule('agent/src/version.ts');

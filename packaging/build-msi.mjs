@@ -8,13 +8,17 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildExecutables } from './build-sea.mjs';
-import { CACHE, ensureDebianPackage, isMain, loadAgentModule, log, OUT, ROOT, run, sha256, winswFiles, writeChecksums } from './lib/common.mjs';
+import { CACHE, ensureDebianPackage, isMain, loadAgentModule, log, OUT, ROOT, run, sha256, winswFiles, withBuildLock, writeChecksums } from './lib/common.mjs';
 
 const WXS = path.join(ROOT, 'packaging', 'windows', 'siaga-agent.wxs');
 /** Properties the elevated part of the installation may receive from the command line. */
 const SECURE_PROPERTIES = ['COLLECTOR_URL', 'ENROLL_SECRET', 'ENROLL_SECRET_FILE', 'SITE', 'GROUP', 'TAGS', 'CA_FILE', 'PURGE'];
 
-export async function buildMsi() {
+export function buildMsi() {
+  return withBuildLock(buildLocked);
+}
+
+async function buildLocked() {
   ensureDebianPackage('wixl', 'wixl');
   ensureDebianPackage('msibuild', 'msitools');
   const [exe] = await buildExecutables(['win-x64']);
@@ -49,6 +53,8 @@ export async function buildMsi() {
   const current = run('msiinfo', ['export', tmp, 'Property']).stdout.match(/^SecureCustomProperties\t(.*)$/m)?.[1] ?? '';
   const secure = [...new Set([...current.split(';').filter(Boolean), ...SECURE_PROPERTIES])].join(';');
   run('msibuild', [tmp, '-q', `UPDATE \`Property\` SET \`Value\` = '${secure}' WHERE \`Property\` = 'SecureCustomProperties'`]);
+  // Nor can it mark components 64-bit (msidbComponentAttributes64bit), which an x64 package's components are.
+  run('msibuild', [tmp, '-q', 'UPDATE `Component` SET `Attributes` = 256']);
   copyFileSync(tmp, msi);
   rmSync(tmp);
   rmSync(stage, { recursive: true, force: true });

@@ -11,7 +11,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { CACHE, ensureDebianPackage, gitCommit, isMain, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, writeAtomic, writeChecksums } from './lib/common.mjs';
+import { CACHE, ensureDebianPackage, gitCommit, isMain, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, withBuildLock, writeAtomic, writeChecksums } from './lib/common.mjs';
 import { NODE_TARGETS } from './lib/pins.mjs';
 
 /**
@@ -133,7 +133,11 @@ async function buildTarget(target, bundle, commit) {
 }
 
 /** Builds the executables for `targets` (default: all) and returns their paths. */
-export async function buildExecutables(targets = Object.keys(NODE_TARGETS)) {
+export function buildExecutables(targets = Object.keys(NODE_TARGETS)) {
+  return withBuildLock(() => buildLocked(targets));
+}
+
+async function buildLocked(targets) {
   const commit = gitCommit();
   const bundle = await bundleAgent(commit);
   const built = [];

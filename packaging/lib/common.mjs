@@ -136,3 +136,57 @@ export async function loadAgentModule(relative) {
   });
   return import(`${pathToFileURL(outfile).href}?v=${Date.now()}`);
 }
+
+let lockDepth = 0;
+
+/**
+ * Runs `fn` while holding the build lock, so builds started at the same time (test workers,
+ * several checkouts' test runs) take turns over the shared cache. Re-entrant in one process.
+ */
+export async function withBuildLock(fn) {
+  if (lockDepth === 0) await acquireLock();
+  lockDepth++;
+  try {
+    return await fn();
+  } finally {
+    lockDepth--;
+    if (lockDepth === 0) rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+const LOCK = path.join(CACHE, 'build.lock');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+async function acquireLock() {
+  mkdirSync(CACHE, { recursive: true });
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(path.join(LOCK, 'pid'), 'utf8'));
+    } catch {
+      holder = 0; // being written right now
+    }
+    if (holder > 0 && !alive(holder)) {
+      rmSync(LOCK, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another build (pid ${holder}) holds ${LOCK}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
