@@ -19,11 +19,14 @@ export function decodeConsole(bytes: Buffer, codePage?: number): string {
 
 let oemCodePage: Promise<number | undefined> | undefined;
 
-/** The Windows console code page, asked of `chcp` once per process ("Active code page: 850", localized). */
+/**
+ * The OEM code page console programs write in, read once per process from the registry (a
+ * service has no console, so `chcp` cannot tell): "    OEMCP    REG_SZ    850".
+ */
 export function windowsCodePage(run: CommandRunner): Promise<number | undefined> {
-  oemCodePage ??= run('chcp.com', []).then(
+  oemCodePage ??= run('reg.exe', ['query', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage', '/v', 'OEMCP']).then(
     (r) => {
-      const match = /(\d{3,5})\D*$/.exec(r.stdout.toString('latin1'));
+      const match = /OEMCP\s+REG_SZ\s+(\d{3,5})/.exec(r.stdout.toString('latin1'));
       return r.code === 0 && match ? Number(match[1]) : undefined;
     },
     () => undefined,

@@ -3,6 +3,7 @@ import dns from 'node:dns';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { flag, probeConfig, round } from './base.js';
+import { cleanText } from './console-text.js';
 import { hostSchema } from './net-config.js';
 import { formatSeconds } from './net-errors.js';
 import type { Probe } from './types.js';
@@ -87,7 +88,7 @@ export function describeDnsError(err: unknown, domain: string, type: string, tim
     ECONNREFUSED: 'connection refused (no DNS server listening)',
     EBADRESP: 'malformed response',
   };
-  return { code: 2, message: (code && known[code]) ?? (err instanceof Error ? err.message : String(err)).slice(0, 200) };
+  return { code: 2, message: (code && known[code]) ?? cleanText(err instanceof Error ? err.message : String(err), 200) };
 }
 
 /**

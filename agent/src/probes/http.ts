@@ -18,7 +18,10 @@ const urlSchema = z.string().max(2048).refine((value) => {
 /** 200, or an inclusive range "200-399". */
 const statusSchema = z.union([
   z.number().int().min(100).max(599),
-  z.string().regex(/^[1-5]\d\d-[1-5]\d\d$/, 'expected a status (200) or a range ("200-399")'),
+  z
+    .string()
+    .regex(/^[1-5]\d\d-[1-5]\d\d$/, 'expected a status (200) or a range ("200-399")')
+    .refine((r) => Number(r.slice(0, 3)) <= Number(r.slice(4)), 'expected the lower status first'),
 ]);
 
 const bodyMatchSchema = z.union([

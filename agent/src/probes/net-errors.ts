@@ -1,3 +1,5 @@
+import { cleanText } from './console-text.js';
+
 /** How a network attempt failed, in the words a helpdesk uses. */
 export type NetFailureKind = 'timeout' | 'connect' | 'tls' | 'dns';
 
@@ -20,7 +22,6 @@ const CONNECT: Record<string, string> = {
   EADDRNOTAVAIL: 'no usable local address',
   ECONNABORTED: 'connection aborted',
   HPE_INVALID_CONSTANT: 'invalid HTTP response',
-  ERR_HTTP_RESPONSE_BODY_TOO_LARGE: 'response too large',
 };
 
 const TLS: Record<string, string> = {
@@ -55,5 +56,5 @@ export function describeNetError(err: unknown, timeoutMs: number): NetFailure {
   const known = CONNECT[code];
   if (known) return { kind: 'connect', message: known };
   const text = e instanceof Error ? e.message : String(err);
-  return { kind: 'connect', message: text.slice(0, 200) };
+  return { kind: 'connect', message: cleanText(text, 200) };
 }

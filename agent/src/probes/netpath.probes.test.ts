@@ -1,4 +1,7 @@
 import iconv from 'iconv-lite';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandResult, CommandRunner } from '../exec.js';
 import { fixtureBytes, fixtureText, HAVE_FIXTURES } from '../testing/fixtures.testutil.js';
@@ -8,6 +11,7 @@ import { pingCommand, pingMetric, pingProbe } from './ping.js';
 import { ProbeRunner } from './runner.js';
 import type { ProbeContext } from './types.js';
 import { wifiProbe } from './wifi.js';
+import { collectLinuxWifi } from './wifi.linux.js';
 
 type Answer = Partial<CommandResult> | ((args: readonly string[]) => Partial<CommandResult>);
 
@@ -29,6 +33,7 @@ function context(platform: NodeJS.Platform, run: CommandRunner, memo = new Map<s
 }
 
 const out = (text: string): Partial<CommandResult> => ({ stdout: Buffer.from(text) });
+const REG_OEMCP_850 = out('\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage\r\n    OEMCP    REG_SZ    850\r\n\r\n');
 const pingConfig = (over: Record<string, unknown> = {}) => pingProbe.configSchema.parse(over);
 
 describe('ping probe', () => {
@@ -69,11 +74,11 @@ describe('ping probe', () => {
   it.skipIf(!HAVE_FIXTURES)('Windows: the gateway from `route print`, output in the OEM code page, a router answering "unreachable" counts as lost', async () => {
     const route = fixtureText('windows/route-print-win10.txt');
     const spanish = iconv.encode('\r\nHaciendo ping a 192.168.31.1 con 32 bytes de datos:\r\nRespuesta desde 192.168.31.1: bytes=32 tiempo=2ms TTL=64\r\n\r\nEstadísticas de ping para 192.168.31.1:\r\n    Paquetes: enviados = 1, recibidos = 1, perdidos = 0\r\n    (0% perdidos),\r\nTiempos aproximados de ida y vuelta en milisegundos:\r\n    Mínimo = 2ms, Máximo = 2ms, Media = 2ms\r\n', 'cp850');
-    const ok = fakeRun({ 'route.exe': out(route), 'chcp.com': out('Página de códigos activa: 850\r\n'), 'ping.exe': { stdout: spanish } });
+    const ok = fakeRun({ 'route.exe': out(route), 'reg.exe': REG_OEMCP_850, 'ping.exe': { stdout: spanish } });
     const [good] = await pingProbe.collect(context('win32', ok.run), pingConfig({ count: 1 }));
     expect(good).toMatchObject({ tags: { target: 'gateway', url: '192.168.31.1' }, fields: { result_code: 0, reachable: 1, average_response_ms: 2, packets_received: 1 } });
 
-    const bad = fakeRun({ 'route.exe': out(route), 'chcp.com': out('Active code page: 437\r\n'), 'ping.exe': { stdout: fixtureBytes('windows/ping-en-dest-host-unreachable-0pct-loss.txt') } });
+    const bad = fakeRun({ 'route.exe': out(route), 'reg.exe': REG_OEMCP_850, 'ping.exe': { stdout: fixtureBytes('windows/ping-en-dest-host-unreachable-0pct-loss.txt') } });
     const [lost] = await pingProbe.collect(context('win32', bad.run), pingConfig({ count: 4 }));
     expect(lost?.fields).toEqual({
       packets_transmitted: 4,
@@ -159,7 +164,7 @@ describe('link probe', () => {
     const route = '===\r\nIPv4 Route Table\r\nActive Routes:\r\nNetwork Destination        Netmask          Gateway       Interface  Metric\r\n          0.0.0.0          0.0.0.0     192.168.1.1    192.168.1.169     35\r\n';
     const ipconfig = '\r\nWindows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : PC\r\n\r\nDrahtlos-LAN-Adapter WLAN:\r\n\r\n   Physikalische Adresse . . . . . . : AA-BB-CC-DD-EE-01\r\n   IPv4-Adresse  . . . . . . . . . . : 192.168.1.169(Bevorzugt)\r\n   Subnetzmaske  . . . . . . . . . . : 255.255.255.0\r\n   Standardgateway . . . . . . . . . : 192.168.1.1\r\n';
     const netsh = '\r\n    Name                   : WLAN\r\n    GUID                   : 7825d47a-5d59-4c93-8d91-2b0e1b5f6c4b\r\n    Physische Adresse      : aa:bb:cc:dd:ee:01\r\n    Status                 : Getrennt\r\n';
-    const { run } = fakeRun({ 'route.exe': out(route), 'ipconfig.exe': out(ipconfig), 'netsh.exe': out(netsh), 'chcp.com': out('Aktive Codepage: 850.\r\n') });
+    const { run } = fakeRun({ 'route.exe': out(route), 'ipconfig.exe': out(ipconfig), 'netsh.exe': out(netsh), 'reg.exe': REG_OEMCP_850 });
     const [metric] = await linkProbe.collect(context('win32', run), linkProbe.configSchema.parse({}));
     // Node's interface list on this test machine has no "WLAN", so the name comes from the heading.
     expect(metric).toEqual({ m: 'link', tags: { interface: 'Drahtlos-LAN-Adapter WLAN' }, fields: { up: 1, default_route: 1, wireless: 1, gateway: '192.168.1.1' } });
@@ -167,13 +172,44 @@ describe('link probe', () => {
 });
 
 describe('wifi probe', () => {
+  it('Linux: iw per wireless interface; an interface switched off is not connected; nmcli where iw is missing', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'siaga-sys-'));
+    try {
+      for (const dir of ['class/net/wlan0/wireless', 'class/net/wlan1/wireless', 'class/net/eth0']) mkdirSync(path.join(root, dir), { recursive: true });
+      const withIw = fakeRun({ iw: (args) => (args[1] === 'wlan0' ? out('Connected to aa:bb:cc:dd:ee:ff (on wlan0)\n\tSSID: Office\n\tfreq: 5180\n\tsignal: -60 dBm\n') : { code: 240, stderr: 'command failed: Network is down (-100)' }) });
+      expect(await collectLinuxWifi(context('linux', withIw.run), root)).toEqual([
+        { interface: 'wlan0', connected: true, bssid: 'aa:bb:cc:dd:ee:ff', ssid: 'Office', channel: 36, rssiDbm: -60 },
+        { interface: 'wlan1', connected: false },
+      ]);
+      const withNmcli = fakeRun({
+        nmcli: (args) => (args[0] === 'device' ? out('GENERAL.DEVICE:  wlan0\nGENERAL.TYPE:  wifi\nGENERAL.STATE:  100 (connected)\nGENERAL.CONNECTION:  Office\n') : out('*:AA\\:BB\\:CC\\:DD\\:EE\\:FF:Office:36:70\n')),
+      });
+      expect((await collectLinuxWifi(context('linux', withNmcli.run), root))[0]).toEqual({ interface: 'wlan0', connected: true, bssid: 'aa:bb:cc:dd:ee:ff', ssid: 'Office', channel: 36, signalPercent: 70 });
+      await expect(collectLinuxWifi(context('linux', fakeRun({}).run), root)).rejects.toThrow('neither iw nor nmcli');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('Linux without a wireless interface: nothing, and no command is run', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'siaga-sys-'));
+    try {
+      mkdirSync(path.join(root, 'class/net/eth0'), { recursive: true });
+      const { run, calls } = fakeRun({});
+      expect(await collectLinuxWifi(context('linux', run), root)).toEqual([]);
+      expect(calls).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('Windows without the WLAN service: no metrics, no failure', async () => {
     const { run } = fakeRun({ 'netsh.exe': { code: 1, stdout: Buffer.from('The Wireless AutoConfig Service (wlansvc) is not running.\r\n') } });
     expect(await wifiProbe.collect(context('win32', run), wifiProbe.configSchema.parse({}))).toEqual([]);
   });
 
   it.skipIf(!HAVE_FIXTURES)('Windows: one point per adapter', async () => {
-    const { run } = fakeRun({ 'netsh.exe': { stdout: fixtureBytes('windows/netsh-wlan-show-interfaces-fr.txt') }, 'chcp.com': out('Page de codes active : 850\r\n') });
+    const { run } = fakeRun({ 'netsh.exe': { stdout: fixtureBytes('windows/netsh-wlan-show-interfaces-fr.txt') }, 'reg.exe': REG_OEMCP_850 });
     expect(await wifiProbe.collect(context('win32', run), wifiProbe.configSchema.parse({}))).toEqual([
       { m: 'wifi', tags: { interface: 'Wi-Fi' }, fields: { connected: 1, signal_percent: 80, rx_rate_mbps: 103, tx_rate_mbps: 206, channel: 11, ssid: 'SSID-1', bssid: 'fe:dc:ba:09:87:02' } },
     ]);

@@ -147,8 +147,8 @@ export async function collectLinuxWifi(ctx: ProbeContext, sysRoot = '/sys'): Pro
       readings.push(parseIwLink(iw.stdout.toString('utf8'), iface));
       continue;
     }
-    if (iw.code !== 127) throw new Error(`iw dev ${iface} link exited with ${iw.code}: ${iw.stderr.trim().slice(0, 200)}`);
-    readings.push(await nmcliReading(ctx, iface));
+    // iw fails on an interface that is switched off ("Network is down"): not connected.
+    readings.push(iw.code === 127 ? await nmcliReading(ctx, iface) : { interface: iface, connected: false });
   }
   return readings;
 }
