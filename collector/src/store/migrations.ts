@@ -194,4 +194,61 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX inventory_changes_host ON inventory_changes(host_id, at);
   CREATE INDEX inventory_changes_at ON inventory_changes(at);
   `,
+  // Access: local users, browser sessions and API tokens (both stored hashed), the audit log of
+  // every change; and the per-host maintenance log technicians keep.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL,
+    disabled_at INTEGER
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ip TEXT,
+    user_agent TEXT
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_used_at INTEGER
+  );
+  CREATE INDEX api_tokens_user ON api_tokens(user_id);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    via TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail_json TEXT NOT NULL DEFAULT '{}',
+    ip TEXT
+  );
+  CREATE INDEX audit_log_at ON audit_log(at);
+  CREATE TABLE host_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    host_id TEXT NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('repair', 'inspection', 'part_replacement', 'training', 'note', 'alert')),
+    text TEXT NOT NULL,
+    alert_id TEXT
+  );
+  CREATE INDEX host_log_host ON host_log(host_id, at);
+  CREATE INDEX host_log_alert ON host_log(alert_id);
+  `,
 ];
