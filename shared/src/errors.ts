@@ -18,6 +18,7 @@ export const ErrorCode = {
   destinationRefused: 'SIAGA_ERR_DESTINATION_REFUSED',
   unknownReceiver: 'SIAGA_ERR_UNKNOWN_RECEIVER',
   installFailed: 'SIAGA_ERR_INSTALL_FAILED',
+  influxSpillFull: 'SIAGA_ERR_INFLUX_SPILL_FULL',
   tooManySecrets: 'SIAGA_ERR_TOO_MANY_SECRETS',
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
