@@ -251,4 +251,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX host_log_host ON host_log(host_id, at);
   CREATE INDEX host_log_alert ON host_log(alert_id);
   `,
+  // Security events per host (duplicate identity, revocation, enrollment); repeats within a
+  // short window are folded into one row with a count.
+  `
+  CREATE TABLE host_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    host_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    count INTEGER NOT NULL DEFAULT 1,
+    detail_json TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX host_events_host ON host_events(host_id, kind, last_at);
+  CREATE INDEX host_events_at ON host_events(at);
+  `,
 ];
