@@ -12,7 +12,7 @@ import type { MaintenanceStore } from './maintenance.js';
 import { groupKeyOf } from './notification.js';
 import type { SilenceStore } from './silences.js';
 import type { AlertStore } from './store.js';
-import type { Alert, AlertEventType, Group, Sample } from './types.js';
+import type { Alert, AlertEvent, AlertEventType, Group, Sample } from './types.js';
 
 export interface AlertEngineDeps {
   store: AlertStore;
@@ -57,6 +57,7 @@ export class AlertEngine {
   private readonly timing: GroupTiming;
   private readonly count = { notifications: 0, escalations: 0, acknowledgements: 0 };
   private readonly log: Logger;
+  private readonly listeners: Array<(event: AlertEvent, alert: Alert) => void> = [];
 
   constructor(private readonly deps: AlertEngineDeps) {
     this.log = deps.log.child({ module: 'alerts' });
@@ -106,6 +107,11 @@ export class AlertEngine {
 
   isActive(key: string): boolean {
     return this.active.has(key);
+  }
+
+  /** Called with every event as it is recorded (the board's live feed, the maintenance log). */
+  onEvent(listener: (event: AlertEvent, alert: Alert) => void): void {
+    this.listeners.push(listener);
   }
 
   openAlerts(): Alert[] {
@@ -264,12 +270,14 @@ export class AlertEngine {
       const eligible = all.filter((a) => a.suppressedBy === null);
       let group = this.groups.get(key);
       if (!group) {
-        const first = eligible.find((a) => a.state === 'firing');
+        const firing = eligible.filter((a) => a.state === 'firing');
+        const first = firing[0];
         if (!first) {
           this.closeResolved(all);
           continue;
         }
-        group = this.newGroup(first, now);
+        // The group appeared when its first alert fired (Alertmanager's group_wait counts from there).
+        group = this.newGroup(first, Math.min(now, ...firing.map((a) => a.firedAt ?? now)));
       }
       const g = group;
       this.deps.store.transaction(() => {
@@ -323,7 +331,15 @@ export class AlertEngine {
   }
 
   private record(alert: Alert, type: AlertEventType, detail: Record<string, unknown>, at: number): void {
-    this.deps.store.addEvent({ alertId: alert.id, hostId: alert.hostId, rule: alert.rule, at, type, detail });
+    const event: AlertEvent = { alertId: alert.id, hostId: alert.hostId, rule: alert.rule, at, type, detail };
+    this.deps.store.addEvent(event);
+    for (const l of this.listeners) {
+      try {
+        l(event, alert);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'alert event listener failed');
+      }
+    }
     if (type !== 'notified') this.log.info({ alert: alert.id, host: alert.hostId, rule: alert.rule, event: type, ...detail }, `alert ${type}`);
   }
 }
