@@ -1,6 +1,7 @@
 import { ErrorCode, SiagaError } from '@siaga/shared';
 import YAML from 'yaml';
 import { parseAgentConfig } from '../config.js';
+import { collectorUrls } from '../transport/urls.js';
 import type { InstallLayout } from './layout.js';
 
 export interface ConfigAnswers {
@@ -41,11 +42,13 @@ export function renderAgentConfig(layout: InstallLayout, answers: ConfigAnswers)
     labels,
   };
   try {
-    parseAgentConfig(structuredClone(doc), layout.configDir);
+    const config = parseAgentConfig(structuredClone(doc), layout.configDir);
+    // The agent refuses plain text to a remote collector at start: refuse it at install already.
+    collectorUrls(config.collector.url, config.collector.allowInsecure);
   } catch (err) {
     if (err instanceof SiagaError && err.path !== undefined) {
       const field = Object.keys(OPTION_FOR_FIELD).find((f) => err.path?.startsWith(f));
-      if (field) throw new SiagaError(ErrorCode.invalidConfig, `${OPTION_FOR_FIELD[field]}: ${err.message.replace(/^invalid agent config: [^:]+: /, '')}`, { path: err.path });
+      if (field) throw new SiagaError(ErrorCode.invalidConfig, `${OPTION_FOR_FIELD[field]}: ${err.message.replace(/^(invalid agent config: )?[\w.[\]]+: /, '')}`, { path: err.path });
     }
     throw err;
   }

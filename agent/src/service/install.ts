@@ -6,7 +6,7 @@ import { renderAgentConfig } from './config-file.js';
 import { copyFileAtomic, ensureDir, exists, linkTarget, remove, switchSymlink, writeFileAtomic } from './files.js';
 import { hostPath, type InstallLayout, layoutFor, SERVICE_NAME, type TargetPlatform, VERSION_NAME } from './layout.js';
 import { launchdManager } from './launchd.js';
-import type { ServiceManager } from './manager.js';
+import type { ServiceFile, ServiceManager } from './manager.js';
 import { systemdManager } from './systemd.js';
 import { configureRecovery, removeAfterExit, restrictToAdministrators, windowsManager } from './windows.js';
 
@@ -106,29 +106,29 @@ function placeProgram(layout: InstallLayout, source: string): void {
   }
 }
 
-function writeConfig(layout: InstallLayout, options: InstallOptions, secret: string | undefined): void {
-  const at = (p: string) => hostPath(layout, p);
-  if (secret !== undefined) writeFileAtomic(at(layout.secretFile), `${secret}\n`, 0o600);
+/** The config, secret and CA files to write, read and validated before anything is written. */
+function configFiles(layout: InstallLayout, options: InstallOptions, secret: string | undefined): ServiceFile[] {
+  const files: ServiceFile[] = [];
+  if (secret !== undefined) files.push({ path: layout.secretFile, content: `${secret}\n`, mode: 0o600 });
   if (options.caFile) {
-    let pem: Buffer;
     try {
-      pem = readFileSync(options.caFile);
+      files.push({ path: layout.caFile, content: readFileSync(options.caFile), mode: 0o600 });
     } catch (err) {
-      return fail(`--ca-file: cannot read ${options.caFile}: ${(err as Error).message}`);
+      fail(`--ca-file: cannot read ${options.caFile}: ${(err as Error).message}`);
     }
-    writeFileAtomic(at(layout.caFile), pem, 0o600);
   }
   if (options.collectorUrl) {
     const text = renderAgentConfig(layout, {
       collectorUrl: options.collectorUrl,
-      withCaFile: Boolean(options.caFile) || exists(at(layout.caFile)),
+      withCaFile: Boolean(options.caFile) || exists(hostPath(layout, layout.caFile)),
       allowInsecure: options.allowInsecure,
       site: options.site,
       group: options.group,
       tags: options.tags,
     });
-    writeFileAtomic(at(layout.configFile), text, 0o600);
+    files.push({ path: layout.configFile, content: text, mode: 0o600 });
   }
+  return files;
 }
 
 /**
@@ -150,6 +150,7 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
   const hasConfig = Boolean(options.collectorUrl) || exists(at(layout.configFile));
   if (live && !options.fromMsi && !hasConfig) fail('first install: pass --collector <url> and --enroll-secret-file <file>');
   if (options.collectorUrl && secret === undefined && !exists(at(layout.secretFile))) fail('pass --enroll-secret-file <file> (or --enroll-secret from the MSI)');
+  const config = configFiles(layout, options, secret);
   const source = options.fromMsi ? undefined : await sourceExecutable(options.binary);
   const definition = options.fromMsi ? [] : await manager.definition(layout);
 
@@ -158,10 +159,9 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
 
   ensureDir(at(layout.configDir), 0o700);
   if (live && options.platform === 'win32') await restrictToAdministrators(layout.configDir, options.run);
-  writeConfig(layout, options, secret);
   ensureDir(at(layout.stateDir), 0o700);
   if (layout.logDir) ensureDir(at(layout.logDir), 0o750);
-  for (const file of definition) writeFileAtomic(at(file.path), file.content, file.mode);
+  for (const file of [...config, ...definition]) writeFileAtomic(at(file.path), file.content, file.mode);
 
   if (!live) return layout;
   if (options.fromMsi) await configureRecovery(options.run);
