@@ -37,7 +37,7 @@ const collectorConfig = [
 writeFileSync(path.join(demo, 'collector.yaml'), collectorConfig);
 writeFileSync(
   path.join(demo, 'agent.yaml'),
-  [`collector: { url: "${base}", enrollSecretFile: ./enroll-secret }`, 'stateDir: ./agent-state', 'labels: { site: demo, group: office }', '# the demo probes loopback only: no ping of this machine\'s real gateway', 'probes: { ping: { gateway: false } }', ''].join('\n'),
+  [`collector: { url: "${base}", enrollSecretFile: ./enroll-secret }`, 'stateDir: ./agent-state', 'labels: { site: demo, group: office }', ''].join('\n'),
 );
 
 function launch(name, args) {

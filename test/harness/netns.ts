@@ -206,6 +206,20 @@ export class NetnsLab {
     b.setLink(bIf, true);
   }
 
+  /**
+   * A veth cable from the test's own namespace to `ns`, so the test can reach a server inside the
+   * lab (it talks only to `nsCidr`'s address, which lives in the lab). Deleted with the namespace.
+   */
+  uplink(ns: Namespace, hostCidr: string, nsIf: string, nsCidr: string): string {
+    const hostIf = `sg${randomBytes(4).toString('hex')}`;
+    ip('link', 'add', 'name', hostIf, 'type', 'veth', 'peer', 'name', nsIf, 'netns', ns.name);
+    ip('addr', 'add', hostCidr, 'dev', hostIf);
+    ip('link', 'set', hostIf, 'up');
+    ns.ip('addr', 'add', nsCidr, 'dev', nsIf);
+    ns.setLink(nsIf, true);
+    return hostIf;
+  }
+
   track(proc: NsProcess): void {
     this.processes.push(proc);
   }

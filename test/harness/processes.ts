@@ -86,9 +86,7 @@ export async function startCollector(dir: string, config: Record<string, unknown
 /** Starts an agent process from the built dist with its own state directory. */
 export function startAgent(dir: string, name: string, config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; argv?: string[] } = {}): LoggedProcess & { configFile: string; stateDir: string } {
   const stateDir = path.join(dir, `${name}-state`);
-  // Agents here run in the machine's own network namespace: never ping its real gateway.
-  const probes = { ping: { gateway: false }, ...(config.probes as Record<string, unknown> | undefined) };
-  const configFile = writeYaml(dir, `${name}.yaml`, { stateDir, identity: { hostname: name }, ...config, probes });
+  const configFile = writeYaml(dir, `${name}.yaml`, { stateDir, identity: { hostname: name }, ...config });
   const child = spawn(options.argv?.[0] ?? process.execPath, [...(options.argv?.slice(1) ?? [AGENT_CLI]), 'run', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },

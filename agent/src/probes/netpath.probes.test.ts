@@ -34,7 +34,7 @@ function context(platform: NodeJS.Platform, run: CommandRunner, memo = new Map<s
 
 const out = (text: string): Partial<CommandResult> => ({ stdout: Buffer.from(text) });
 const REG_OEMCP_850 = out('\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage\r\n    OEMCP    REG_SZ    850\r\n\r\n');
-const pingConfig = (over: Record<string, unknown> = {}) => pingProbe.configSchema.parse(over);
+const pingConfig = (over: Record<string, unknown> = {}) => pingProbe.configSchema.parse({ gateway: true, ...over });
 
 describe('ping probe', () => {
   it('builds a fixed argv per OS', () => {
@@ -42,6 +42,16 @@ describe('ping probe', () => {
     expect(pingCommand('linux', '10.1.2.1', 3, 1500, false)).toEqual({ file: 'ping', args: ['-c', '3', '-W', '2', '10.1.2.1'] });
     expect(pingCommand('darwin', '10.1.2.1', 3, 1000)).toEqual({ file: '/sbin/ping', args: ['-n', '-c', '3', '-W', '1000', '-t', '4', '10.1.2.1'] });
     expect(pingCommand('win32', '10.1.2.1', 3, 1000)).toEqual({ file: 'ping.exe', args: ['-n', '3', '-w', '1000', '10.1.2.1'] });
+  });
+
+  it('pings nothing without a policy: the gateway only when a check asks for it', async () => {
+    const calls: string[] = [];
+    const run: CommandRunner = async (file) => {
+      calls.push(file);
+      return { stdout: Buffer.alloc(0), stderr: '', code: 0 };
+    };
+    expect(await pingProbe.collect(context('linux', run), pingProbe.configSchema.parse({}))).toEqual([]);
+    expect(calls).toEqual([]);
   });
 
   it('validates targets: names, addresses that could pass for options, the reserved name, duplicates, a timeout too short', () => {

@@ -13,8 +13,11 @@ const configSchema = probeConfig(true, 10_000, {
   count: z.number().int().min(1).max(10).default(3),
   /** How long to wait for each reply. */
   replyTimeoutMs: z.number().int().min(100).max(10_000).default(1_000),
-  /** Ping the default gateway (the first hop every other check depends on). */
-  gateway: z.boolean().default(true),
+  /**
+   * Ping the default gateway (the first hop every other check depends on). Off until a policy's
+   * `gateway` check turns it on, so an agent without a policy sends nothing beyond the machine.
+   */
+  gateway: z.boolean().default(false),
   targets: z
     .array(z.object({ name: targetNameSchema.refine((n) => n !== 'gateway', '"gateway" is reserved for the default gateway'), address: hostSchema }).strict())
     .max(16)
