@@ -4,7 +4,9 @@ import { describeIssues, ErrorCode, fieldIssues, SiagaError } from '@siaga/share
 import YAML from 'yaml';
 import { z } from 'zod';
 import { alertsConfigSchema, checkTierReceivers } from './alerts/config.js';
+import { gatewaySchema } from './gateway/limits.js';
 import { notifyConfigSchema } from './notify/config.js';
+import { resolveTlsPaths, tlsSchema } from './tls.js';
 
 const influxSchema = z
   .object({
@@ -44,6 +46,10 @@ export const collectorConfigSchema = z
     influx: influxSchema.optional(),
     /** The readiness policy (YAML). Without it hosts are collected from but nothing is checked. */
     policyFile: z.string().min(1).optional(),
+    /** Serve HTTPS and WSS (docs/security.md). Without it: plain HTTP, for loopback or a TLS proxy in front. */
+    tls: tlsSchema.optional(),
+    /** Connection, handshake, rate and size limits of the agent gateway and enrollment. */
+    gateway: gatewaySchema.prefault({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
     /** Webhook receivers and delivery (docs/notifications.md). */
     notify: notifyConfigSchema.prefault({}),
@@ -67,6 +73,7 @@ export function parseCollectorConfig(raw: unknown, baseDir = process.cwd()): Col
   const config = result.data;
   config.dataDir = path.resolve(baseDir, config.dataDir);
   if (config.policyFile) config.policyFile = path.resolve(baseDir, config.policyFile);
+  if (config.tls) config.tls = resolveTlsPaths(config.tls, baseDir);
   return config;
 }
 

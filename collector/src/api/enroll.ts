@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describeIssues, enrollRequestSchema, ErrorCode, fieldIssues, LIMITS } from '@siaga/shared';
 import express, { Router } from 'express';
+import type { RateSpec } from '../gateway/limits.js';
+import { KeyedRateLimiter, sourceKey } from '../gateway/rate-limit.js';
 import type { Logger } from '../log.js';
+import type { HostEventStore } from '../store/host-events.js';
 import { sameDigest, sha256, type SecretStore } from '../store/secrets.js';
 import type { HostStore } from '../store/hosts.js';
 import { sendError } from './errors.js';
@@ -13,13 +16,24 @@ export interface EnrollDeps {
   configSecrets: readonly string[];
   log: Logger;
   now: () => number;
+  /** Requests per source address; beyond it: 429 with Retry-After. */
+  rate?: RateSpec;
+  events?: HostEventStore;
 }
 
 /** `POST /v1/enroll`: an enroll secret buys a per-host node key, shown once, stored hashed. */
 export function enrollRouter(deps: EnrollDeps): Router {
   const router = Router();
   const configHashes = deps.configSecrets.map(sha256);
-  router.post('/v1/enroll', express.json({ limit: LIMITS.maxEnrollBytes }), (req, res) => {
+  const limiter = deps.rate ? new KeyedRateLimiter(deps.rate, deps.now) : undefined;
+  // Before the body is read: a flood costs one map lookup per request.
+  const rateLimit: express.RequestHandler = (req, res, next) => {
+    const verdict = limiter?.take(sourceKey(req.socket.remoteAddress));
+    if (!verdict || verdict.ok) return next();
+    res.setHeader('Retry-After', String(Math.ceil(verdict.retryAfterMs / 1000)));
+    sendError(res, ErrorCode.rateLimited, 'too many enrollment requests from this address; retry later');
+  };
+  router.post('/v1/enroll', rateLimit, express.json({ limit: LIMITS.maxEnrollBytes }), (req, res) => {
     const parsed = enrollRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error);
@@ -43,6 +57,7 @@ export function enrollRouter(deps: EnrollDeps): Router {
       now: deps.now(),
     });
     deps.log.info({ hostId: host.id, hostname: host.hostname }, 'host enrolled');
+    deps.events?.record(host.id, 'enrolled', { hostname: request.host.hostname, agentId: request.host.id, source: req.socket.remoteAddress ?? null }, deps.now());
     res.json({ hostId: host.id, nodeKey });
   });
   return router;

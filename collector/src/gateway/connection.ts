@@ -31,7 +31,12 @@ export interface ConnectionDeps {
   /** Hash of the inventory the collector holds for a host, told in `welcome`. */
   inventoryHash?: (hostId: string) => string | undefined;
   onClose?: (conn: AgentConnection) => void;
+  /** Bytes queued towards an agent that does not read, at most; beyond it the socket is dropped. */
+  maxBufferedBytes?: number;
 }
+
+/** Invalid-frame warnings logged per connection and minute; the rest are counted. */
+const WARNINGS_PER_MINUTE = 10;
 
 /**
  * One agent's WebSocket after authentication. Expects `hello` first, answers `welcome`, then
@@ -46,6 +51,7 @@ export class AgentConnection {
   private policyVersion: string | undefined;
   private readonly pending = new Map<string, { resolve: (r: CommandResultFrame) => void; timer: NodeJS.Timeout }>();
   private commandCounter = 0;
+  private warnings = { windowStart: 0, logged: 0, suppressed: 0 };
   /** Collector clock minus agent clock, from `hello` (network delay included). */
   clockSkewMs = 0;
   readonly connectedAt: number;
@@ -54,6 +60,7 @@ export class AgentConnection {
     readonly ws: WebSocket,
     public host: HostRecord,
     private readonly deps: ConnectionDeps,
+    readonly remoteAddress = 'unknown',
   ) {
     this.acceptedSeq = host.lastSeq;
     this.connectedAt = deps.now();
@@ -70,7 +77,14 @@ export class AgentConnection {
   }
 
   send(frame: CollectorFrameInput): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > (this.deps.maxBufferedBytes ?? Infinity)) {
+      // The agent stopped reading: dropping it beats holding its backlog in memory.
+      this.deps.log.warn({ host: this.host.id, bufferedBytes: this.ws.bufferedAmount }, 'agent does not read what it is sent: dropping its connection');
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
   }
 
   close(code: number, reason: string): void {
@@ -107,13 +121,14 @@ export class AgentConnection {
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
     if (isBinary) {
       this.send(errorFrameFor({ code: ErrorCode.invalidFrame, message: 'binary frames are not accepted; send JSON text', path: '', issues: [], ref: {} }));
       return;
     }
     const parsed = parseAgentFrame(data);
     if (!parsed.ok) {
-      this.deps.log.warn({ host: this.host.id, code: parsed.error.code, path: parsed.error.path }, `invalid frame: ${parsed.error.message.slice(0, 300)}`);
+      if (this.mayWarn()) this.deps.log.warn({ host: this.host.id, code: parsed.error.code, path: parsed.error.path }, `invalid frame: ${parsed.error.message.slice(0, 300)}`);
       this.send(errorFrameFor(parsed.error));
       return;
     }
@@ -123,6 +138,22 @@ export class AgentConnection {
       return;
     }
     this.dispatch(frame);
+  }
+
+  /** A misbehaving agent must not be able to flood the log (and the disk under it). */
+  private mayWarn(): boolean {
+    const now = this.deps.now();
+    const w = this.warnings;
+    if (now - w.windowStart >= 60_000) {
+      if (w.suppressed > 0) this.deps.log.warn({ host: this.host.id, suppressed: w.suppressed }, 'more invalid frames from this agent were not logged');
+      this.warnings = { windowStart: now, logged: 0, suppressed: 0 };
+    }
+    if (this.warnings.logged < WARNINGS_PER_MINUTE) {
+      this.warnings.logged += 1;
+      return true;
+    }
+    this.warnings.suppressed += 1;
+    return false;
   }
 
   private dispatch(frame: AgentFrame): void {
@@ -146,7 +177,7 @@ export class AgentConnection {
         return;
       }
       case 'error':
-        this.deps.log.warn({ host: this.host.id, code: frame.code, path: frame.path }, `agent reported: ${frame.message}`);
+        if (this.mayWarn()) this.deps.log.warn({ host: this.host.id, code: frame.code, path: frame.path }, `agent reported: ${frame.message}`);
         return;
       default:
         return;

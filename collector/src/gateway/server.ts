@@ -3,25 +3,33 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, LIMITS } from '@siaga/shared';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { HostRecord, HostStore } from '../store/hosts.js';
+import { ConnectionAdmission } from './admission.js';
 import { nodeKeyHash } from './auth.js';
 import { AgentConnection, type ConnectionDeps } from './connection.js';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
+import { KeyedRateLimiter, sourceKey } from './rate-limit.js';
+import { guardSocket } from './socket-guard.js';
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /** Answers a refused upgrade with a plain HTTP status and closes the socket. */
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error: { message } });
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
   );
 }
 
+export interface DuplicateInfo {
+  /** Source address of the refused newcomer and of the connection that kept the identity. */
+  newcomer: string;
+  existing: string;
+}
+
 export interface GatewayOptions extends ConnectionDeps {
-  /** Ping interval; a peer that misses a pong for a whole interval is dropped. */
-  heartbeatMs?: number;
-  /** How long an existing connection has to answer a ping before a newcomer replaces it. */
-  duplicateProbeMs?: number;
-  onDuplicate?: (host: HostRecord) => void;
+  limits?: GatewayLimits;
+  onDuplicate?: (host: HostRecord, info: DuplicateInfo) => void;
 }
 
 /** Resolves true when the socket answers a ping within `timeoutMs`. */
@@ -42,7 +50,8 @@ function answersPing(ws: WebSocket, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * The `/v1/agent` WebSocket endpoint. The node key is checked before the upgrade, so an
+ * The `/v1/agent` WebSocket endpoint. Connection caps and the handshake deadline apply before
+ * anything is read; the upgrade rate and the node key are checked before the upgrade, so an
  * unauthenticated client never gets a WebSocket. Keeps the registry of live agent connections.
  */
 export class Gateway {
@@ -50,15 +59,31 @@ export class Gateway {
   private readonly live = new Map<string, AgentConnection>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<AgentConnection>();
+  private readonly limits: GatewayLimits;
+  private readonly upgrades: KeyedRateLimiter;
+  readonly admission: ConnectionAdmission;
 
   constructor(
     server: Server,
     private readonly hosts: HostStore,
     private readonly opts: GatewayOptions,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.limits = opts.limits ?? DEFAULT_GATEWAY_LIMITS;
+    this.upgrades = new KeyedRateLimiter(this.limits.handshakeRate, opts.now);
+    this.admission = new ConnectionAdmission(this.limits, opts.log, opts.now);
+    this.admission.attach(server);
+    // closeTimeout is a ws option its type definitions do not list yet.
+    const closeTimeout = { closeTimeout: this.limits.closeTimeoutMs } as object;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: LIMITS.maxFrameBytes,
+      maxFragments: this.limits.maxFragments,
+      perMessageDeflate: false,
+      clientTracking: false,
+      ...closeTimeout,
+    });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    this.heartbeat = setInterval(() => this.sweep(), opts.heartbeatMs ?? 30_000);
+    this.heartbeat = setInterval(() => this.sweep(), this.limits.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
 
@@ -76,17 +101,37 @@ export class Gateway {
     for (const conn of this.live.values()) conn.close(code, reason);
   }
 
+  /** Closes the connections of revoked hosts with 4401 (the agent re-enrolls after a long pause). */
+  revoked(hostIds: Iterable<string>): void {
+    for (const id of hostIds) {
+      const conn = this.live.get(id);
+      if (!conn) continue;
+      this.opts.log.info({ host: id, hostname: conn.host.hostname }, 'host revoked: closing its connection (4401)');
+      conn.close(CloseCode.keyInvalid, 'node key revoked');
+      setTimeout(() => conn.ws.terminate(), this.limits.closeTimeoutMs).unref();
+    }
+  }
+
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/v1/agent') return refuse(socket, 404, 'no WebSocket endpoint here; agents use /v1/agent');
+    const source = sourceKey(req.socket.remoteAddress);
+    const allowed = this.upgrades.take(source);
+    if (!allowed.ok) {
+      return refuse(socket, 429, 'too many connection attempts from this address; retry later', { 'Retry-After': String(Math.ceil(allowed.retryAfterMs / 1000)) });
+    }
     const hash = nodeKeyHash(req);
     const host = hash ? this.hosts.byNodeKeyHash(hash) : undefined;
     if (!host) return refuse(socket, 401, 'node key missing, unknown or revoked: enroll again');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // Hold the newcomer's frames until we know whether it may stay.
       ws.pause();
-      void this.admit(ws, host);
+      guardSocket(ws, socket, { limits: this.limits, log: this.opts.log, now: this.opts.now, who: { host: host.id, hostname: host.hostname, source } });
+      this.admit(ws, host, req.socket.remoteAddress ?? 'unknown').catch((err: Error) => {
+        this.opts.log.error({ host: host.id, err: err.message }, 'agent connection not admitted');
+        ws.terminate();
+      });
     });
   }
 
@@ -95,33 +140,37 @@ export class Gateway {
    * sleep) or a duplicate identity. The old socket decides: if it still answers a ping it wins
    * and the newcomer is refused with 4409; otherwise the newcomer replaces it.
    */
-  private async admit(ws: WebSocket, host: HostRecord): Promise<void> {
+  private async admit(ws: WebSocket, host: HostRecord, address: string): Promise<void> {
     const existing = this.live.get(host.id);
-    if (existing && (await answersPing(existing.ws, this.opts.duplicateProbeMs ?? 3_000))) {
+    if (existing && (await answersPing(existing.ws, this.limits.duplicateProbeMs))) {
       ws.resume();
       ws.close(CloseCode.duplicateIdentity, 'another connection uses this identity');
-      this.opts.log.warn({ host: host.id, hostname: host.hostname }, 'duplicate identity: a second live connection with the same node key was refused');
-      this.opts.onDuplicate?.(host);
+      const info: DuplicateInfo = { newcomer: address, existing: existing.remoteAddress };
+      this.opts.log.warn({ host: host.id, hostname: host.hostname, ...info }, 'duplicate identity: a second live connection with the same node key was refused');
+      this.opts.onDuplicate?.(host, info);
       return;
     }
     existing?.ws.terminate();
     if (ws.readyState !== WebSocket.OPEN) return;
     const conn = new AgentConnection(ws, host, {
       ...this.opts,
+      maxBufferedBytes: this.limits.maxBufferedBytes,
       onClose: (c) => {
         if (this.live.get(c.host.id) === c) this.live.delete(c.host.id);
         this.opts.onClose?.(c);
       },
-    });
+    }, address);
     this.live.set(host.id, conn);
     this.alive.add(conn);
     ws.on('pong', () => this.alive.add(conn));
     ws.resume();
   }
 
+  /** Pings every connection; one that did not answer the previous ping is dropped. */
   private sweep(): void {
     for (const conn of this.live.values()) {
       if (!this.alive.has(conn)) {
+        this.opts.log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent did not answer the heartbeat: dropping its connection');
         conn.ws.terminate();
         continue;
       }

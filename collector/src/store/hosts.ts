@@ -82,6 +82,8 @@ export class HostStore {
   private readonly latest;
   private readonly listAll;
   private readonly facts;
+  private readonly revokeRow;
+  private readonly revokedIds;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM hosts WHERE id = ?`);
@@ -102,6 +104,10 @@ export class HostStore {
       `UPDATE hosts SET hostname = @hostname, hardware_uuid = @hardwareUuid, fingerprint = @fingerprint, os_json = @os,
        site = @site, grp = @grp, tags_json = @tags, agent_version = @agentVersion, last_seen_at = @now WHERE id = @id`,
     );
+    // The key hash and nonce are cleared: the key can never match again, and a retried
+    // enrollment that reuses the nonce gets a new host instead of the revoked one.
+    this.revokeRow = db.prepare<[number, string]>('UPDATE hosts SET revoked_at = ?, node_key_hash = NULL, enroll_nonce = NULL WHERE id = ? AND revoked_at IS NULL');
+    this.revokedIds = db.prepare<[], string>('SELECT id FROM hosts WHERE revoked_at IS NOT NULL').pluck();
   }
 
   get(id: string): HostRecord | undefined {
@@ -117,6 +123,27 @@ export class HostStore {
 
   list(): HostRecord[] {
     return this.listAll.all().map(toRecord);
+  }
+
+  /** The host whose id is `idOrPrefix` or uniquely starts with it (at least 4 characters). */
+  resolve(idOrPrefix: string): { host: HostRecord } | { error: 'not_found' | 'ambiguous'; matches: number } {
+    const exact = this.get(idOrPrefix);
+    if (exact) return { host: exact };
+    if (!/^[0-9a-f-]{4,36}$/i.test(idOrPrefix)) return { error: 'not_found', matches: 0 };
+    const rows = this.db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM hosts WHERE id LIKE ? LIMIT 2`).all(`${idOrPrefix.toLowerCase()}%`);
+    if (rows.length === 1) return { host: toRecord(rows[0] as Row) };
+    return { error: rows.length === 0 ? 'not_found' : 'ambiguous', matches: rows.length };
+  }
+
+  /** Revokes the host's node key; false when it was already revoked or does not exist. */
+  revoke(id: string, now: number): boolean {
+    return this.revokeRow.run(now, id).changes > 0;
+  }
+
+  /** Of the given host ids, those that are revoked. */
+  revokedAmong(ids: Iterable<string>): string[] {
+    const revoked = new Set(this.revokedIds.all());
+    return [...ids].filter((id) => revoked.has(id));
   }
 
   /**

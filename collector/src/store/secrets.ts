@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { ErrorCode, SiagaError } from '@siaga/shared';
 import type { Db } from './db.js';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -10,6 +11,9 @@ export function sameDigest(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Two at once is enough to rotate: create the new one, roll it out, revoke the old one. */
+export const MAX_ACTIVE_SECRETS = 2;
+
 export interface SecretInfo {
   id: string;
   createdAt: number;
@@ -20,11 +24,25 @@ export interface SecretInfo {
 export class SecretStore {
   constructor(private readonly db: Db) {}
 
-  create(now = Date.now()): { id: string; secret: string } {
-    const secret = randomBytes(24).toString('base64url');
-    const id = randomUUID().slice(0, 8);
-    this.db.prepare('INSERT INTO enroll_secrets (id, secret_hash, created_at) VALUES (?, ?, ?)').run(id, sha256(secret), now);
-    return { id, secret };
+  /**
+   * Creates a secret and returns it (the only time it is visible). Refuses a third active one;
+   * `configured` counts the secrets from the config file, which are active too.
+   */
+  create(now = Date.now(), configured = 0): { id: string; secret: string } {
+    return this.db.transaction(() => {
+      const active = this.activeHashes().length + configured;
+      if (active >= MAX_ACTIVE_SECRETS) {
+        const where = configured > 0 ? ` (${configured} of them in the config file's enroll.secrets)` : '';
+        throw new SiagaError(
+          ErrorCode.tooManySecrets,
+          `${active} enroll secrets are active${where}; at most ${MAX_ACTIVE_SECRETS} may be: revoke one first (siaga-collector secrets list / secrets revoke <id>)`,
+        );
+      }
+      const secret = randomBytes(24).toString('base64url');
+      const id = randomUUID().slice(0, 8);
+      this.db.prepare('INSERT INTO enroll_secrets (id, secret_hash, created_at) VALUES (?, ?, ?)').run(id, sha256(secret), now);
+      return { id, secret };
+    }).immediate();
   }
 
   list(): SecretInfo[] {
