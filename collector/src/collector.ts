@@ -1,14 +1,17 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@siaga/shared';
 import express from 'express';
 import { AlertService } from './alerts/index.js';
 import { alertsRouter } from './api/alerts.js';
 import { enrollRouter } from './api/enroll.js';
+import { enrollmentAdminRouter } from './api/enrollment-admin.js';
 import { errorHandler } from './api/errors.js';
 import { hostsRouter } from './api/hosts.js';
 import { inventoryRouter } from './api/inventory.js';
 import type { CollectorConfig } from './config.js';
+import { serverTimeouts } from './gateway/admission.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
 import { InventoryService } from './inventory/service.js';
@@ -18,11 +21,14 @@ import { FilePolicyProvider } from './policy/provider.js';
 import { ReadinessEngine } from './readiness/engine.js';
 import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
+import { StoreChangeWatcher } from './store/change-watcher.js';
 import { type Db, openDatabase } from './store/db.js';
+import { HostEventStore } from './store/host-events.js';
 import { HostStore } from './store/hosts.js';
 import { InventoryStore } from './store/inventory.js';
 import { ReadinessStore } from './store/readiness.js';
 import { SecretStore } from './store/secrets.js';
+import { loadTls } from './tls.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /**
@@ -33,6 +39,8 @@ export class Collector {
   readonly db: Db;
   readonly hosts: HostStore;
   readonly secrets: SecretStore;
+  /** Security events per host (enrolled, revoked, duplicate identity); `events.onEvent` to hear them. */
+  readonly events: HostEventStore;
   readonly ingest: Ingest;
   readonly policies: FilePolicyProvider;
   readonly readiness: ReadinessEngine;
@@ -40,7 +48,8 @@ export class Collector {
   readonly notifier: Notifier;
   readonly alerts: AlertService;
   private readonly sinks: Sink[] = [];
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
+  private readonly storeChanges: StoreChangeWatcher;
   private readonly gateway: Gateway;
 
   constructor(
@@ -51,6 +60,7 @@ export class Collector {
     this.db = openDatabase(config.dataDir);
     this.hosts = new HostStore(this.db);
     this.secrets = new SecretStore(this.db);
+    this.events = new HostEventStore(this.db);
     if (config.influx) this.sinks.push(new InfluxSink(config.influx, log));
     this.ingest = new Ingest(this.hosts, this.sinks, log);
     this.policies = new FilePolicyProvider(config.policyFile, log);
@@ -70,7 +80,8 @@ export class Collector {
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok', version: COLLECTOR_VERSION, agentsConnected: this.gateway.connections().length, influx: config.influx ? 'configured' : 'disabled', policy: this.policies.status() });
     });
-    app.use(enrollRouter({ hosts: this.hosts, secrets: this.secrets, configSecrets: config.enroll.secrets, log, now }));
+    app.use(enrollRouter({ hosts: this.hosts, secrets: this.secrets, configSecrets: config.enroll.secrets, rate: config.gateway.enrollRate, events: this.events, log, now }));
+    app.use(enrollmentAdminRouter({ hosts: this.hosts, secrets: this.secrets, events: this.events, configSecrets: config.enroll.secrets.length, revoked: (ids) => this.gateway.revoked(ids), now }));
     app.use(hostsRouter({ hosts: this.hosts, readiness: this.readiness, readinessStore, connection: (id) => this.gateway.connection(id), now }));
     app.use(inventoryRouter({ hosts: this.hosts, store: inventoryStore, now }));
     app.use(alertsRouter({ alerts: this.alerts, hosts: this.hosts, deliveries: (q) => this.notifier.history(q), now }));
@@ -79,13 +90,16 @@ export class Collector {
     });
     app.use(errorHandler);
 
-    this.server = http.createServer(app);
+    const timeouts = serverTimeouts(config.gateway);
+    this.server = config.tls ? https.createServer({ ...loadTls(config.tls), ...timeouts }, app) : http.createServer(timeouts, app);
     this.gateway = new Gateway(this.server, this.hosts, {
       hosts: this.hosts,
       ingest: this.ingest,
       policies: this.policies,
       log,
       now,
+      limits: config.gateway,
+      onDuplicate: (host, info) => this.events.record(host.id, 'duplicate_identity', { hostname: host.hostname, ...info }, now()),
       onHello: (conn) => {
         log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent connected');
         this.alerts.sources.onHello(conn.host, conn.clockSkewMs);
@@ -98,6 +112,9 @@ export class Collector {
         this.readiness.goodbye(conn.host, reason, now());
       },
     });
+    // Hosts revoked from the command line while the collector runs lose their connection (4401).
+    this.storeChanges = new StoreChangeWatcher(this.db, config.gateway.revocationCheckMs);
+    this.storeChanges.onChange(() => this.gateway.revoked(this.hosts.revokedAmong(this.gateway.connections().map((c) => c.host.id))));
     this.policies.onChange(() => {
       this.gateway.connections().forEach((c) => c.pushPolicy());
       this.inventory.reevaluateAll();
@@ -112,6 +129,8 @@ export class Collector {
     });
     this.policies.watch();
     this.readiness.start();
+    this.storeChanges.start();
+    this.events.pruneOld(Date.now());
     this.notifier.start();
     this.alerts.start();
     const address = this.server.address() as AddressInfo;
@@ -124,9 +143,17 @@ export class Collector {
     return this.policies.reload();
   }
 
+  /** Re-reads the TLS certificate and key (SIGHUP); new connections use them, open ones keep theirs. */
+  reloadTls(): boolean {
+    if (!this.config.tls || !(this.server instanceof https.Server)) return false;
+    this.server.setSecureContext(loadTls(this.config.tls));
+    return true;
+  }
+
   async stop(): Promise<void> {
     this.policies.close();
     this.readiness.stop();
+    this.storeChanges.stop();
     this.gateway.closeAll(CloseCode.restarting, 'collector restarting');
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -143,7 +170,7 @@ export class Collector {
     if (this.config.publicUrl) return this.config.publicUrl;
     const address = this.server.address() as AddressInfo | null;
     const host = this.config.listen.host.includes(':') ? `[${this.config.listen.host}]` : this.config.listen.host;
-    return `http://${host}:${address?.port ?? this.config.listen.port}`;
+    return `${this.config.tls ? 'https' : 'http'}://${host}:${address?.port ?? this.config.listen.port}`;
   }
 
   private writePoints(points: Point[]): void {

@@ -188,7 +188,7 @@ export class AlertEngine {
       for (const type of observe(alert, s, now)) this.record(alert, type, type === 'fired' ? { reason: alert.reason } : {}, now);
     }
     if (flap === 'started') this.flappingStarted(alert, series, now);
-    if (flap === 'stopped') this.record(alert, 'flap_stopped', { percent: Math.round(percentStateChange(series.history)) }, now);
+    if (flap === 'stopped') this.record(alert, 'flap_stopped', { percent: Math.round(percentStateChange(series.history, this.deps.config.flap.window)) }, now);
     if (alert.state === 'resolved') {
       this.active.delete(alert.key);
       // Nobody was told it fired: nobody needs to hear it ended.
@@ -200,7 +200,7 @@ export class AlertEngine {
 
   /** One notice that the condition flaps; then its notifications pause until it settles. */
   private flappingStarted(alert: Alert, series: FlapState, now: number): void {
-    const percent = Math.round(percentStateChange(series.history));
+    const percent = Math.round(percentStateChange(series.history, this.deps.config.flap.window));
     this.record(alert, 'flapping', { percent, window: series.history.length }, now);
     if (alert.state !== 'firing' && alert.notifiedAt === null) return;
     const group = this.groups.get(alert.groupKey) ?? this.newGroup(alert, now);

@@ -53,6 +53,8 @@ export function planGroup(group: Group, members: readonly Alert[], policy: Escal
     return { sends: [{ kind: 'first', tiers: range(0, tier), alerts: firing }], ended: false };
   }
 
+  // Everything left the group without resolving (silenced, inhibited, flapping): nothing to say.
+  if (firing.length === 0 && resolved.length === 0) return { sends: [], ended: true };
   const sends: Send[] = [];
   const snapshot = snapshotOf(firing);
   const changed = snapshot !== group.snapshot || resolved.length > 0;
@@ -70,7 +72,7 @@ export function planGroup(group: Group, members: readonly Alert[], policy: Escal
       sends.push({ kind: firing.length > 0 ? 'update' : 'resolved', tiers: range(0, group.tier), alerts: [...firing, ...resolved] });
     }
     if (firing.length === 0) return { sends, ended: true };
-  } else if (firing.length === 0 && (resolved.length === 0 || !timing.sendResolved)) {
+  } else if (firing.length === 0 && !timing.sendResolved) {
     return { sends, ended: true };
   }
 
