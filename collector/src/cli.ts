@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { SiagaError } from '@siaga/shared';
+import { ADMIN_USAGE, adminCommand } from './admin-cli.js';
 import { Collector } from './collector.js';
 import { loadCollectorConfig } from './config.js';
 import { createLogger } from './log.js';
@@ -12,7 +13,7 @@ const USAGE = `siaga-collector — endpoint readiness collector
 Usage:
   siaga-collector --config <file>         run the collector
   siaga-collector policy check <file>     validate a readiness policy file offline
-  siaga-collector --version
+${ADMIN_USAGE}  siaga-collector --version
 `;
 
 function policyCommand(args: string[]): number {
@@ -27,6 +28,7 @@ function policyCommand(args: string[]): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'secrets' || argv[0] === 'hosts') return adminCommand(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: 'string', short: 'c' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -66,6 +68,11 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGHUP', () => {
     log.info('SIGHUP: reloading the policy');
     collector.reloadPolicy();
+    try {
+      if (collector.reloadTls()) log.info('SIGHUP: TLS certificate and key reloaded');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'SIGHUP: TLS certificate not reloaded; the previous one stays in use');
+    }
   });
   return -1;
 }

@@ -8,6 +8,7 @@ const STATUS: Partial<Record<ErrorCodeValue, number>> = {
   [ErrorCode.invalidPolicy]: 400,
   [ErrorCode.invalidRequest]: 400,
   [ErrorCode.agentOffline]: 409,
+  [ErrorCode.tooManySecrets]: 409,
   [ErrorCode.unauthorized]: 401,
   [ErrorCode.enrollRefused]: 401,
   [ErrorCode.notFound]: 404,
