@@ -19,11 +19,14 @@ import type { ReportSpool } from '../spool/types.js';
 import type { StateFile } from '../state.js';
 import { Backoff } from './backoff.js';
 import { postJson } from './http.js';
+import { planReconnect } from './reconnect.js';
+import { describeCertificateError } from './trust.js';
 import type { CollectorUrls } from './urls.js';
 
 export interface ClientOptions {
   urls: CollectorUrls;
-  ca?: Buffer;
+  /** CAs to trust for the collector's certificate (defaults plus collector.caFile); Node's defaults when absent. */
+  ca?: string[] | Buffer;
   agentVersion: string;
   identity: () => HostIdentity;
   os: OsInfo;
@@ -36,6 +39,8 @@ export interface ClientOptions {
   window?: number;
   /** Backoff after the collector refused the node key (4401): long, so a revoked fleet stays quiet. */
   revokedBackoffMs?: number;
+  /** Randomness for reconnect spreads (tests pin it). */
+  random?: () => number;
   onPolicy: (policy: AgentPolicy) => void;
   /** The collector said welcome; it holds the inventory with this hash (if any). */
   onWelcome?: (inventoryHash: string | undefined) => void;
@@ -160,14 +165,19 @@ export class CollectorClient {
     const state = this.opts.state;
     const fingerprint = this.opts.identity().fingerprint;
     if (state.get().nodeKey && state.get().enrolledFingerprint && state.get().enrolledFingerprint !== fingerprint) {
-      // Same stored identity on different hardware: a cloned image. Enroll as a new host.
-      this.opts.log.warn('hardware fingerprint changed since enrollment (cloned image?): enrolling as a new host');
-      state.update({ nodeKey: undefined, hostId: undefined, agentId: crypto.randomUUID() });
+      // Same stored identity on different hardware: a cloned image. Enroll as a new host, with a
+      // fresh nonce (a copied one would fetch the original's host) and without the original's
+      // unsent reports, which describe the other machine.
+      this.opts.log.warn({ previousHostId: state.get().hostId }, 'hardware fingerprint changed since enrollment (cloned image?): enrolling as a new host');
+      state.update({ nodeKey: undefined, hostId: undefined, enrollNonce: undefined, agentId: crypto.randomUUID() });
+      this.opts.spool.ack(state.get().seq);
+      this.ackedSeq = state.get().seq;
     }
     if (!state.get().nodeKey) {
       try {
         if (!(await this.enroll())) return this.schedule(this.backoff.next() * 5, 'enrollment failed');
       } catch (err) {
+        this.explainTls(err);
         return this.schedule(this.backoff.next(), `enrollment failed: ${(err as Error).message}`);
       }
     }
@@ -181,14 +191,15 @@ export class CollectorClient {
     this.ws = ws;
     this.welcomed = false;
     this.sentSeq = 0;
-    let nextDelay: number | undefined;
+    /** Set when the upgrade was answered with an HTTP status instead of a WebSocket. */
+    let refusal: { status: number; retryAfterMs: number } | undefined;
 
     ws.on('unexpected-response', (_req, res) => {
-      if (res.statusCode === 401) {
-        this.opts.log.warn('collector refused the node key: enrolling again');
-        state.update({ nodeKey: undefined, hostId: undefined });
-        nextDelay = this.opts.revokedBackoffMs ?? 300_000;
-      }
+      const status = res.statusCode ?? 0;
+      const retryAfterMs = Math.min(3_600_000, Number(res.headers['retry-after'] ?? 0) * 1000 || 0);
+      refusal = { status, retryAfterMs };
+      if (status === 401) this.opts.log.warn('collector refused the node key: enrolling again after a long pause');
+      else this.opts.log.warn({ status, retryAfterMs }, 'collector refused the connection');
       res.resume();
       ws.terminate();
     });
@@ -246,19 +257,22 @@ export class CollectorClient {
     ws.on('close', (code, reason) => {
       this.welcomed = false;
       if (this.ws === ws) this.ws = undefined;
-      if (code === CloseCode.keyInvalid) {
-        this.opts.log.warn('node key revoked or invalid (4401): enrolling again after a long pause');
-        state.update({ nodeKey: undefined, hostId: undefined });
-        nextDelay = this.opts.revokedBackoffMs ?? 300_000;
-      }
-      let delay = nextDelay ?? this.backoff.next();
-      // A restarting collector is about to be hit by the whole fleet: add a random spread.
-      if (code === CloseCode.restarting) delay += Math.round(Math.random() * 10_000);
-      this.schedule(delay, `closed ${code} ${reason.toString('utf8')}`.trim());
+      if (code === CloseCode.keyInvalid) this.opts.log.warn('node key revoked or invalid (4401): enrolling again after a long pause');
+      if (code === CloseCode.duplicateIdentity) this.opts.log.error('another agent with this identity is connected (4409): is this machine a copy of another one?');
+      const plan = planReconnect(refusal?.status ?? code, { backoff: this.backoff, revokedBackoffMs: this.opts.revokedBackoffMs ?? 300_000, ...(this.opts.random ? { random: this.opts.random } : {}) }, refusal?.retryAfterMs);
+      if (plan.reenroll) state.update({ nodeKey: undefined, hostId: undefined });
+      this.schedule(plan.delayMs, refusal ? `refused with HTTP ${refusal.status}` : `closed ${code} ${reason.toString('utf8')}`.trim());
     });
     ws.on('error', (err) => {
-      this.opts.log.debug({ err: err.message }, 'connection error');
+      if (!this.explainTls(err)) this.opts.log.debug({ err: err.message }, 'connection error');
     });
+  }
+
+  /** Logs a certificate problem in words an operator can act on; true when it was one. */
+  private explainTls(err: unknown): boolean {
+    const explanation = describeCertificateError(err, this.opts.urls.base.host);
+    if (explanation) this.opts.log.error({ code: (err as { code?: string }).code }, explanation);
+    return explanation !== undefined;
   }
 
   private acknowledge(seq: number): void {

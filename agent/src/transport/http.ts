@@ -8,7 +8,7 @@ export interface HttpAnswer {
 }
 
 /** A JSON POST with a CA bundle option and a hard timeout (fetch offers neither without undici). */
-export function postJson(url: URL, body: unknown, options: { ca?: Buffer; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+export function postJson(url: URL, body: unknown, options: { ca?: string[] | Buffer; timeoutMs?: number } = {}): Promise<HttpAnswer> {
   const payload = Buffer.from(JSON.stringify(body));
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
