@@ -67,3 +67,11 @@ export function tagValues(measurement: string, key: string, where: readonly stri
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
   return `SHOW TAG VALUES FROM ${ident(measurement)} WITH KEY = ${ident(key)}${filter}`;
 }
+
+/** Aggregates per `$__interval` over the dashboard's time range, one series per tag combination. */
+export const overTime = (measurement: string, exprs: readonly string[], where: readonly string[], by: readonly string[] = []): string =>
+  select({ select: exprs, from: measurement, where: [TIME_FILTER, ...where], every: INTERVAL, by, fill: 'null' });
+
+export const meanOf = (field: string): string => as(fn('mean', field), field);
+/** Share of 1s in a 1/0 field, in percent (availability, pass rate). */
+export const percentOf = (field: string, alias = field): string => as(`100 * mean(${ident(field)})`, alias);
