@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type AgentPolicy, type CheckResult, type CommandFrame, type Metric, PROTOCOL_VERSION, type ReportFrame } from '@siaga/shared';
 import { CheckEvaluator, statusesDiffer } from './checks/evaluate.js';
@@ -15,6 +14,7 @@ import { spoolMetric } from './spool/metric.js';
 import type { ReportSpool } from './spool/types.js';
 import { StateFile } from './state.js';
 import { CollectorClient } from './transport/client.js';
+import { readCaFile, trustedCas } from './transport/trust.js';
 import { collectorUrls } from './transport/urls.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -62,12 +62,13 @@ export class Agent {
 
   async start(): Promise<void> {
     const urls = collectorUrls(this.config.collector.url, this.config.collector.allowInsecure);
-    const ca = this.config.collector.caFile ? readFileSync(this.config.collector.caFile) : undefined;
-    this.facts = await readHostFacts(this.config.identity.hostname);
+    const ca = trustedCas(readCaFile(this.config.collector.caFile));
+    this.facts = await readHostFacts(this.config.identity.hostname, this.config.identity.fingerprint);
     const facts = this.facts;
     this.client = new CollectorClient({
       urls,
       ...(ca ? { ca } : {}),
+      revokedBackoffMs: this.config.collector.revokedBackoffSec * 1000,
       agentVersion: AGENT_VERSION,
       identity: () => hostIdentity(this.state.get().agentId, facts),
       os: facts.os,

@@ -17,13 +17,22 @@ export const agentConfigSchema = z
         caFile: z.string().min(1).optional(),
         /** Allow plain ws:// to a non-loopback collector (never do this across an office network). */
         allowInsecure: z.boolean().default(false),
+        /** Pause before enrolling again after the collector revoked or refused the node key. */
+        revokedBackoffSec: z.number().int().min(1).max(86_400).default(300),
       })
       .strict(),
     /** Where the agent keeps its identity, node key, sequence number and spool. */
     stateDir: z.string().min(1),
     labels: labelsSchema.default({ tags: [] }),
     /** Overrides for tests and labs where several agents share one machine. */
-    identity: z.object({ hostname: z.string().min(1).max(255).optional() }).strict().default({}),
+    identity: z
+      .object({
+        hostname: z.string().min(1).max(255).optional(),
+        /** Labs only: pretend to be other hardware (clone tests). Never set on a real machine. */
+        fingerprint: z.string().regex(/^[0-9a-f]{16,64}$/, 'expected 16-64 lowercase hex digits').optional(),
+      })
+      .strict()
+      .default({}),
     /** Report interval until the collector's policy says otherwise. */
     intervalSec: z.number().int().min(1).max(3600).default(15),
     /** How often the hardware and software inventory is collected (sent only when it changed). */

@@ -19,14 +19,14 @@ const clean = (s: string | undefined): string | undefined => {
  * What the hardware and OS say about this machine. The fingerprint hashes stable hardware facts
  * so that a cloned disk image on other hardware can be told apart from the original.
  */
-export async function readHostFacts(hostnameOverride?: string): Promise<HostFacts> {
+export async function readHostFacts(hostnameOverride?: string, fingerprintOverride?: string): Promise<HostFacts> {
   const [uuid, system, info] = await Promise.all([si.uuid(), si.system(), si.osInfo()]);
   const hardwareUuid = clean(uuid.hardware) ?? clean(system.uuid);
   const serial = clean(system.serial);
   // Board UUID and serial survive a docking station or a new NIC; MACs are the fallback for
   // machines (often VMs) that expose neither.
   const stable = hardwareUuid || serial ? [hardwareUuid ?? '', serial ?? ''] : [...uuid.macs].filter((m) => m && m !== '00:00:00:00:00:00').sort();
-  const fingerprint = createHash('sha256').update(stable.join('|')).digest('hex').slice(0, 32);
+  const fingerprint = fingerprintOverride ?? createHash('sha256').update(stable.join('|')).digest('hex').slice(0, 32);
   const osInfo: OsInfo = {
     platform: process.platform,
     distro: (clean(info.distro) ?? os.type()).slice(0, 128),

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
+import { ErrorCode, SiagaError } from '@siaga/shared';
 
 type CaSource = 'default' | 'system' | 'bundled' | 'extra';
 const getCACertificates = (tls as unknown as { getCACertificates?: (type?: CaSource) => string[] }).getCACertificates;
@@ -36,4 +38,14 @@ export function describeCertificateError(err: unknown, host: string): string | u
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return `the collector's certificate (${host}) is outside its validity period: ${message}`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the collector's certificate does not name ${host}: ${message}; use the name the certificate was issued for in collector.url`;
   return `the collector's certificate (${host}) is not trusted (${code}): put the CA that signed it in a PEM file and set collector.caFile`;
+}
+
+/** Reads `collector.caFile`, naming the field when it cannot. */
+export function readCaFile(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new SiagaError(ErrorCode.invalidConfig, `collector.caFile: cannot read ${file}: ${(err as Error).message}`, { path: 'collector.caFile' });
+  }
 }
