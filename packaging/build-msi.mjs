@@ -55,6 +55,11 @@ async function buildLocked() {
   run('msibuild', [tmp, '-q', `UPDATE \`Property\` SET \`Value\` = '${secure}' WHERE \`Property\` = 'SecureCustomProperties'`]);
   // Nor can it mark components 64-bit (msidbComponentAttributes64bit), which an x64 package's components are.
   run('msibuild', [tmp, '-q', 'UPDATE `Component` SET `Attributes` = 256']);
+  // Nor does it apply HideTarget: set msidbCustomActionTypeHideTarget so the command line with
+  // the enroll secret never reaches a verbose MSI log.
+  const type = Number(run('msiinfo', ['export', tmp, 'CustomAction']).stdout.match(/^WriteAgentConfig\t(\d+)\t/m)?.[1]);
+  if (!type) throw new Error('WriteAgentConfig custom action not found in the MSI');
+  run('msibuild', [tmp, '-q', `UPDATE \`CustomAction\` SET \`Type\` = ${type | 0x2000} WHERE \`Action\` = 'WriteAgentConfig'`]);
   copyFileSync(tmp, msi);
   rmSync(tmp);
   rmSync(stage, { recursive: true, force: true });
