@@ -91,6 +91,11 @@ export class FilePolicyProvider implements PolicyProvider {
     return true;
   }
 
+  /** The policy file in force (its sites' time zones and business hours). */
+  current(): PolicyFile {
+    return this.file;
+  }
+
   forHost(host: HostRecord): HostPolicy {
     const key = labelsKey(host);
     let compiled = this.cache.get(key);
