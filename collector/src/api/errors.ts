@@ -10,6 +10,7 @@ const STATUS: Partial<Record<ErrorCodeValue, number>> = {
   [ErrorCode.agentOffline]: 409,
   [ErrorCode.tooManySecrets]: 409,
   [ErrorCode.unauthorized]: 401,
+  [ErrorCode.forbidden]: 403,
   [ErrorCode.enrollRefused]: 401,
   [ErrorCode.notFound]: 404,
   [ErrorCode.frameTooLarge]: 413,

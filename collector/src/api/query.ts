@@ -11,3 +11,8 @@ export function parseQuery<T>(schema: z.ZodType<T>, query: unknown, res: Respons
   sendError(res, ErrorCode.invalidRequest, describeIssues(issues), issues[0]?.path);
   return undefined;
 }
+
+/** Validates a JSON body the same way; answers 400 naming the field and returns undefined when bad. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown, res: Response): T | undefined {
+  return parseQuery(schema, body ?? {}, res);
+}
