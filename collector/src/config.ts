@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describeIssues, ErrorCode, fieldIssues, SiagaError } from '@siaga/shared';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { durationSec } from './policy/duration.js';
 import { alertsConfigSchema, checkTierReceivers } from './alerts/config.js';
 import { gatewaySchema } from './gateway/limits.js';
 import { notifyConfigSchema } from './notify/config.js';
@@ -50,6 +51,16 @@ export const collectorConfigSchema = z
     tls: tlsSchema.optional(),
     /** Connection, handshake, rate and size limits of the agent gateway and enrollment. */
     gateway: gatewaySchema.prefault({}),
+    /** Board and API sign-in: how long a browser session lasts. */
+    auth: z
+      .object({
+        /** A session unused for this long ends (`30m`, `12h`, seconds). */
+        sessionIdle: durationSec.pipe(z.number().int().min(1)).default(12 * 3600),
+        /** A session ends this long after sign-in, however busy. */
+        sessionMaxAge: durationSec.pipe(z.number().int().min(1)).default(7 * 86_400),
+      })
+      .strict()
+      .default({ sessionIdle: 12 * 3600, sessionMaxAge: 7 * 86_400 }),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
     /** Webhook receivers and delivery (docs/notifications.md). */
     notify: notifyConfigSchema.prefault({}),
