@@ -52,6 +52,8 @@ describe('the metrics catalog read from docs/metrics.md', () => {
     expect([...(readiness?.stringFields ?? [])].sort()).toEqual(['reasons', 'verdict']);
     expect([...(catalog.measurements.get('disk')?.tags ?? [])]).toEqual(['path', 'fstype', 'mode']);
     expect([...(catalog.measurements.get('ping')?.tags ?? [])]).toEqual(['target', 'url']);
+    expect(Object.fromEntries(catalog.measurements.get('ping')?.tagExamples ?? [])).toEqual({ target: 'gateway' });
+    expect(cpu?.tagExamples.get('cpu')).toBe('cpu-total');
     expect(catalog.measurements.get('smart_device')?.stringFields.has('problems')).toBe(true);
     expect(catalog.measurements.get('system')?.fields.has('pending_reboot')).toBe(true);
   });

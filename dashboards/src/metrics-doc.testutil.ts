@@ -6,6 +6,8 @@ export interface MeasurementDoc {
   fields: Set<string>;
   /** Fields documented as strings (`ssid` (string)); numeric functions must not touch them. */
   stringFields: Set<string>;
+  /** The first example value a tag's note gives: `cpu` (`cpu-total`) → cpu-total. */
+  tagExamples: Map<string, string>;
 }
 
 export interface MetricsCatalog {
@@ -32,6 +34,15 @@ const names = (cell: string): string[] => [...stripNotes(cell).matchAll(/`([^`]+
 /** Fields followed by a note that starts with "string" (`problems` (string: why…)). */
 function stringFields(cell: string): string[] {
   return [...cell.matchAll(/`([A-Za-z0-9_]+)`\s*\(string\b/g)].map((m) => m[1]!);
+}
+
+function tagExamples(cell: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of cell.matchAll(/`([A-Za-z0-9_]+)`\s*\(([^)]*)\)/g)) {
+    const example = /`([^`]+)`/.exec(m[2]!)?.[1];
+    if (example) out.set(m[1]!, example);
+  }
+  return out;
 }
 
 /** Splits a table row on `|` outside backticks. */
@@ -65,7 +76,7 @@ export function parseMetricsDoc(markdown: string): MetricsCatalog {
     const measurement = names(m ?? '')[0];
     if (!measurement || fields === undefined) continue;
     if (measurements.has(measurement)) throw new Error(`metrics.md: ${measurement} is described twice`);
-    measurements.set(measurement, { tags: new Set(names(tags ?? '')), fields: new Set(names(fields)), stringFields: new Set(stringFields(fields)) });
+    measurements.set(measurement, { tags: new Set(names(tags ?? '')), fields: new Set(names(fields)), stringFields: new Set(stringFields(fields)), tagExamples: tagExamples(tags ?? '') });
   }
   return { hostTags, measurements };
 }
