@@ -17,10 +17,39 @@ const influxSchema = z
     retentionPolicy: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
     username: z.string().max(256).optional(),
     password: z.string().max(256).optional(),
+    /** API token of InfluxDB 2.x/3.x (v1 compatibility API), sent as `Authorization: Token …`. */
+    token: z.string().min(1).max(1024).optional(),
     /** Points per write request. */
     batchSize: z.number().int().min(1).max(50_000).default(5_000),
     /** Longest a point waits in the batch before it is written. */
     flushIntervalMs: z.number().int().min(10).max(60_000).default(200),
+    /** Write requests in flight at once. */
+    concurrency: z.number().int().min(1).max(16).default(2),
+    /**
+     * Backpressure bound: points batched, queued or being written. Beyond it a new report waits
+     * (its ack with it) until InfluxDB or the spill took earlier points. Default: batchSize × (concurrency + 2).
+     */
+    maxPendingPoints: z.number().int().min(1).max(1_000_000).optional(),
+    /** A write request without an answer after this long counts as failed. */
+    timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+    /** Retries of a batch after 5xx, timeouts or connection errors before it goes to the spill. */
+    retries: z.number().int().min(0).max(20).default(3),
+    /** First retry delay; doubles per retry (with jitter) up to `retryMaxMs`, also the pace of retries after auth errors. */
+    retryBaseMs: z.number().int().min(1).max(60_000).default(500),
+    retryMaxMs: z.number().int().min(1).max(600_000).default(30_000),
+    /** Send write bodies gzipped (InfluxDB decodes them at no extra cost). */
+    gzip: z.boolean().default(true),
+    /** Points InfluxDB could not take, kept on disk (`<dataDir>/influx-spill/`) and written once it is back. */
+    spill: z
+      .object({
+        maxBytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
+        /** Pace of draining, so catching up never starves live writes. */
+        drainPointsPerSec: z.number().int().min(1).default(20_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Points InfluxDB refused for good (`<dataDir>/influx-dead-letter/`, JSON lines, rotated). */
+    deadLetter: z.object({ maxBytes: z.number().int().min(64 * 1024).default(64 * 1024 * 1024) }).strict().prefault({}),
     /** Create the database at start-up when it does not exist. */
     createDatabase: z.boolean().default(true),
   })

@@ -29,9 +29,3 @@ export const hostDetailLink = (): DataLink => ({
   targetBlank: false,
 });
 
-/** A table row of a host opens this dashboard for that one host. */
-export const sameDashboardForHost = (uid: string): DataLink => ({
-  title: 'Only ${__data.fields.host}',
-  url: `/d/${uid}?var-host=\${__data.fields.host}&\${__url_time_range}`,
-  targetBlank: false,
-});

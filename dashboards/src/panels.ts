@@ -35,13 +35,12 @@ export interface PanelOptions {
 export type Colour = 'green' | 'yellow' | 'orange' | 'red' | 'purple' | 'blue' | 'text';
 
 /** Numbers shown as words, optionally coloured: `{ 0: ['pass', 'green'] }`. */
-export const valueMappings = (entries: Record<string, [string, Colour?]>): ValueMapping[] => [
+const mapping = (entries: Record<string, [string, Colour?]>): ValueMapping[] => [
   {
     type: MappingType.ValueToText,
     options: Object.fromEntries(Object.entries(entries).map(([value, [text, color]], index) => [value, color ? { text, color, index } : { text, index }])),
   },
 ];
-const mapping = valueMappings;
 
 /** `siaga_readiness.verdict_code`. */
 export const VERDICT_MAPPINGS = mapping({ 0: ['ready', 'green'], 1: ['degraded', 'yellow'], 2: ['not ready', 'red'], 3: ['offline', 'purple'], 4: ['unknown', 'blue'] });
@@ -52,16 +51,12 @@ export const VERDICT_TEXT_MAPPINGS = mapping({ ready: ['ready', 'green'], degrad
 export const STATUS_TEXT_MAPPINGS = mapping({ pass: ['pass', 'green'], warn: ['warn', 'yellow'], fail: ['fail', 'red'] });
 /** `siaga_check.status_code`. */
 export const STATUS_MAPPINGS = mapping({ 0: ['pass', 'green'], 1: ['warn', 'yellow'], 2: ['fail', 'red'] });
-/** 1/0 facts where 1 is good (`running`, `ok`, `health_ok`, `up`). */
-export const GOOD_FLAG_MAPPINGS = mapping({ 1: ['yes', 'green'], 0: ['no', 'red'] });
 /** Cell colours by thresholds for 1/0 facts and counts, where mappings cannot be used. */
 export const GOOD_FLAG: NonNullable<PanelOptions['thresholds']> = ['red', [1, 'green']];
 export const BAD_FLAG: NonNullable<PanelOptions['thresholds']> = ['green', [1, 'orange']];
 export const BAD_COUNT: NonNullable<PanelOptions['thresholds']> = ['green', [1, 'red']];
 /** 1/0 facts where 1 needs attention (`read_only`, `pending_reboot`). */
 export const BAD_FLAG_MAPPINGS = mapping({ 0: ['no', 'green'], 1: ['yes', 'orange'] });
-/** 1/0 facts that are neither good nor bad (`wireless`, `plugged`). */
-export const YES_NO_MAPPINGS = mapping({ 0: ['no'], 1: ['yes'] });
 /** `siaga_readiness.expected` on an offline host. */
 export const EXPECTED_MAPPINGS = mapping({ 0: ['unexpected', 'red'], 1: ['signed off', 'text'] });
 
@@ -127,7 +122,7 @@ export function timeseries(o: PanelOptions & { stack?: boolean; bars?: boolean }
  * hidden columns therefore come from an `organize` transformation, units and mappings from the
  * panel defaults, and links apply to the whole row.
  */
-export const byNames = (...names: string[]) => ({ id: 'byNames', options: { mode: 'include', names } });
+const byNames = (...names: string[]) => ({ id: 'byNames', options: { mode: 'include', names } });
 
 export interface TableOptions extends PanelOptions {
   /** Field → header, in display order; fields not named keep their name and come after. */

@@ -41,4 +41,4 @@ export class InfluxQLTargetBuilder implements cog.Builder<cog.Dataquery> {
 }
 
 export const influx = (query: string, options?: TargetOptions): InfluxQLTargetBuilder => new InfluxQLTargetBuilder(query, options);
-export const table = (query: string): InfluxQLTargetBuilder => new InfluxQLTargetBuilder(query, { format: 'table' });
+export const tableQuery = (query: string): InfluxQLTargetBuilder => new InfluxQLTargetBuilder(query, { format: 'table' });

@@ -4,7 +4,7 @@ import { as, fn, ident, latest, overTime, percentOf, select, TIME_FILTER } from 
 import { hostDetailLink, UID } from '../links.js';
 import { bars, GOOD_FLAG, type PanelOptions, table, timeseries } from '../panels.js';
 import { HOSTS } from '../scope.js';
-import { influx, table as tableQuery } from '../target.js';
+import { influx, tableQuery } from '../target.js';
 import { fleetVariables } from '../variables.js';
 
 const HOST_COLUMNS = { host: 'Host', site: 'Site' };

@@ -4,7 +4,7 @@ import { as, cmp, eq, fn, ident, INTERVAL, latest, select, type SelectSpec, TIME
 import { hostDetailLink, UID } from '../links.js';
 import { bars, colourOverrides, EXPECTED_MAPPINGS, note, pie, stat, table, timeline, timeseries, VERDICT_COLOURS, VERDICT_MAPPINGS } from '../panels.js';
 import { FLEET } from '../scope.js';
-import { influx, table as tableQuery } from '../target.js';
+import { influx, tableQuery } from '../target.js';
 import { fleetVariables } from '../variables.js';
 
 const HOST_TAGS = ['host', 'host_id', 'site', 'group'] as const;

@@ -4,7 +4,7 @@ import { as, eq, fn, ident, increase, INTERVAL, latest, rate, select, TIME_FILTE
 import { UID } from '../links.js';
 import { BAD_COUNT, BAD_FLAG, BAD_FLAG_MAPPINGS, GOOD_FLAG, stat, STATUS_MAPPINGS, STATUS_TEXT_MAPPINGS, table, timeline, timeseries, VERDICT_MAPPINGS, VERDICT_TEXT_MAPPINGS } from '../panels.js';
 import { ONE_HOST } from '../scope.js';
-import { influx, table as tableQuery } from '../target.js';
+import { influx, tableQuery } from '../target.js';
 import { fleetVariables } from '../variables.js';
 
 const WHERE = [TIME_FILTER, ...ONE_HOST];

@@ -4,7 +4,7 @@ import { as, fn, ident, matchVar, select, TIME_FILTER } from '../influxql.js';
 import { hostDetailLink, UID } from '../links.js';
 import { pie, table } from '../panels.js';
 import { HOSTS } from '../scope.js';
-import { table as tableQuery } from '../target.js';
+import { tableQuery } from '../target.js';
 import { fleetVariables, softwareVariable } from '../variables.js';
 
 const GIB = 1024 ** 3;

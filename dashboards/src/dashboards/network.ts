@@ -4,7 +4,7 @@ import { as, eq, fn, latest, meanOf, overTime, percentOf, regex, select } from '
 import { hostDetailLink, UID } from '../links.js';
 import { GOOD_FLAG, table, timeseries } from '../panels.js';
 import { HOSTS } from '../scope.js';
-import { influx, table as tableQuery } from '../target.js';
+import { influx, tableQuery } from '../target.js';
 import { fleetVariables } from '../variables.js';
 
 /** The default gateway, or the first hop a policy pins instead (`checks.gateway.address`). */
