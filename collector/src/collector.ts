@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { CloseCode } from '@siaga/shared';
 import express from 'express';
@@ -19,6 +20,7 @@ import type { Logger } from './log.js';
 import { Notifier } from './notify/index.js';
 import { FilePolicyProvider } from './policy/provider.js';
 import { ReadinessEngine } from './readiness/engine.js';
+import { influxFields, SelfMetrics } from './selfmetrics.js';
 import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
 import { StoreChangeWatcher } from './store/change-watcher.js';
@@ -48,6 +50,7 @@ export class Collector {
   readonly notifier: Notifier;
   readonly alerts: AlertService;
   private readonly sinks: Sink[] = [];
+  private readonly selfMetrics: SelfMetrics;
   private readonly server: http.Server | https.Server;
   private readonly storeChanges: StoreChangeWatcher;
   private readonly gateway: Gateway;
@@ -61,7 +64,7 @@ export class Collector {
     this.hosts = new HostStore(this.db);
     this.secrets = new SecretStore(this.db);
     this.events = new HostEventStore(this.db);
-    if (config.influx) this.sinks.push(new InfluxSink(config.influx, log));
+    if (config.influx) this.sinks.push(new InfluxSink(config.influx, log, config.dataDir));
     this.ingest = new Ingest(this.hosts, this.sinks, log);
     this.policies = new FilePolicyProvider(config.policyFile, log);
     const readinessStore = new ReadinessStore(this.db);
@@ -112,6 +115,9 @@ export class Collector {
         this.readiness.goodbye(conn.host, reason, now());
       },
     });
+    this.selfMetrics = new SelfMetrics({ name: os.hostname(), write: (points) => this.writePoints(points), now });
+    this.selfMetrics.add(() => ({ agents_connected: this.gateway.connections().length }));
+    for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => influxFields(sink.stats()));
     // Hosts revoked from the command line while the collector runs lose their connection (4401).
     this.storeChanges = new StoreChangeWatcher(this.db, config.gateway.revocationCheckMs);
     this.storeChanges.onChange(() => this.gateway.revoked(this.hosts.revokedAmong(this.gateway.connections().map((c) => c.host.id))));
@@ -133,6 +139,7 @@ export class Collector {
     this.events.pruneOld(Date.now());
     this.notifier.start();
     this.alerts.start();
+    this.selfMetrics.start();
     const address = this.server.address() as AddressInfo;
     this.log.info({ address: address.address, port: address.port, influx: this.config.influx?.url ?? null, policy: this.policies.status().source }, 'collector listening');
     return address;
@@ -154,6 +161,7 @@ export class Collector {
     this.policies.close();
     this.readiness.stop();
     this.storeChanges.stop();
+    this.selfMetrics.stop();
     this.gateway.closeAll(CloseCode.restarting, 'collector restarting');
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

@@ -1,58 +1,164 @@
-import { InfluxDB, type IPoint } from 'influx';
+import path from 'node:path';
+import { InfluxDB } from 'influx';
 import type { InfluxConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { backoffMs, Sleeper } from './backoff.js';
+import { DeadLetter } from './dead-letter.js';
+import { BatchDeliverer, type Delivery, type DeliveryCounters } from './influx-deliver.js';
+import { LineWriter } from './influx-http.js';
+import { pointsToLines } from './line-protocol.js';
+import { Spill, SpillFullError, type SpillStats } from './spill.js';
 import type { Point, Sink } from './types.js';
 
-interface Pending {
-  points: IPoint[];
-  waiters: Array<{ resolve: () => void; reject: (err: Error) => void }>;
+// Writes do not go through the `influx` package's writePoints: measured on the reference machine
+// it costs ~24 µs of client CPU per point (as much as InfluxDB's own ingest), where building line
+// protocol here costs ~2 µs; and it hides the HTTP status and error text that decide between
+// retry, spill and dead letter. The package still creates the database and pings.
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface Batch {
+  lines: string[];
+  waiters: Waiter[];
+}
+
+interface Admission {
+  points: number;
+  go: () => void;
+  reject: (err: Error) => void;
+}
+
+export interface InfluxSinkStats extends DeliveryCounters {
+  /** The last write request was answered. */
+  healthy: boolean;
+  /** New batches go straight to the spill (InfluxDB unreachable or refusing our credentials). */
+  spilling: boolean;
+  retries: number;
+  pointsSpilled: number;
+  pointsDrained: number;
+  /** Points refused to the caller because the spill was full or failed (the agent keeps them). */
+  pointsRefused: number;
+  pendingPoints: number;
+  /** Writes that had to wait for room (backpressure). */
+  backpressureWaits: number;
+  spill: SpillStats;
 }
 
 /**
- * Writes points to InfluxDB in batches: a batch leaves when it is full or when its oldest point
- * has waited `flushIntervalMs`. `write` resolves when InfluxDB accepted the batch holding it.
+ * The InfluxDB sink. `write` resolves once InfluxDB accepted the points, or refused them for good
+ * (they are then in the dead-letter file), or they are fdatasynced in the spill; it rejects only
+ * when the spill is full or broken, and the agent then keeps the report and sends it again.
+ *
+ * Batches leave at `batchSize` points or after `flushIntervalMs`, at most `concurrency` requests
+ * at a time. At most `maxPendingPoints` (plus one report) are batched, queued or in flight; a
+ * write beyond that waits, which slows acks and leaves the data in the agents' own spools.
+ * A batch failing with 5xx, a timeout or a connection error is retried `retries` times with
+ * jittered exponential backoff, then spilled; auth or database errors spill at once. While
+ * InfluxDB is unusable new batches go straight to the spill; the drain loop probes InfluxDB with
+ * the oldest spilled batch and, once it answers, drains oldest first at `drainPointsPerSec`,
+ * taking a request slot only when no live batch waits for one.
  */
 export class InfluxSink implements Sink {
   readonly name = 'influx';
-  private readonly influx: InfluxDB;
-  private batch: Pending = { points: [], waiters: [] };
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = new Set<Promise<void>>();
-  /** Told how every write went (the collector's "cannot write to InfluxDB" alert). */
+  /** Told how every write request went (the collector's "cannot write to InfluxDB" alert). */
   onHealth: ((ok: boolean, error?: string) => void) | undefined;
+  private readonly influx: InfluxDB;
+  private readonly writer: LineWriter;
+  private readonly spill: Spill;
+  private readonly deliverer: BatchDeliverer;
+  private readonly sleeper = new Sleeper();
+  private readonly maxPending: number;
+  private open: Batch = { lines: [], waiters: [] };
+  private timer: NodeJS.Timeout | undefined;
+  private readonly ready: Batch[] = [];
+  private readonly admissions: Admission[] = [];
+  private readonly tasks = new Set<Promise<void>>();
+  private wakers: Array<() => void> = [];
+  private active = 0;
+  private pending = 0;
+  private healthy = true;
+  /** Why batches go to the spill; undefined while InfluxDB takes writes. */
+  private down: string | undefined;
+  private drainer: Promise<void> | undefined;
+  private closed = false;
+  private readonly counts = { retries: 0, pointsSpilled: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
   constructor(
     private readonly config: InfluxConfig,
     private readonly log: Logger,
+    dataDir: string,
   ) {
     const url = new URL(config.url);
+    const password = config.password ?? config.token;
     this.influx = new InfluxDB({
       host: url.hostname,
       port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
       protocol: url.protocol === 'https:' ? 'https' : 'http',
       database: config.database,
-      ...(config.username ? { username: config.username } : {}),
-      ...(config.password ? { password: config.password } : {}),
+      ...(config.username || password ? { username: config.username ?? 'siaga' } : {}),
+      ...(password ? { password } : {}),
     });
+    this.writer = new LineWriter({ ...config, maxSockets: config.concurrency + 1 });
+    this.spill = Spill.open(path.join(dataDir, 'influx-spill'), { maxBytes: config.spill.maxBytes, segmentBytes: Math.min(16 * 1024 * 1024, Math.max(64 * 1024, config.spill.maxBytes / 16)) });
+    const deadLetter = new DeadLetter(path.join(dataDir, 'influx-dead-letter'), { maxBytes: config.deadLetter.maxBytes, files: 4 });
+    this.deliverer = new BatchDeliverer(this.writer, deadLetter, log, (ok, detail) => this.answered(ok, detail));
+    this.maxPending = config.maxPendingPoints ?? config.batchSize * (config.concurrency + 2);
   }
 
+  /** Checks InfluxDB, creates the database if asked to, and starts draining what an earlier run spilled. */
   async init(): Promise<void> {
-    if (!this.config.createDatabase) return;
-    try {
-      await this.influx.createDatabase(this.config.database);
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'could not create the InfluxDB database (it may already exist or the user lacks the right)');
+    const [host] = await this.influx.ping(Math.min(this.config.timeoutMs, 3_000)).catch(() => []);
+    if (host?.online) {
+      this.log.info({ url: this.config.url, version: host.version, rttMs: host.rtt }, 'InfluxDB reachable');
+      if (this.config.createDatabase) await this.createDatabase();
+    } else {
+      this.log.warn({ url: this.config.url }, 'InfluxDB not reachable at start; points go to the spill until it is');
     }
+    const backlog = this.spill.stats();
+    if (backlog.backlogPoints > 0) this.log.info({ points: backlog.backlogPoints, bytes: backlog.backlogBytes }, 'InfluxDB spill holds points from before; draining');
+    this.drainer = this.drainLoop();
   }
 
   write(points: readonly Point[]): Promise<void> {
-    if (points.length === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the InfluxDB sink is closed'));
+    const lines = pointsToLines(points);
+    if (lines.length === 0) return Promise.resolve();
+    if (this.pending < this.maxPending && this.admissions.length === 0) {
+      this.pending += lines.length;
+      return this.enqueue(lines);
+    }
+    this.counts.backpressureWaits++;
     return new Promise((resolve, reject) => {
-      for (const p of points) {
-        this.batch.points.push({ measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time });
-      }
-      this.batch.waiters.push({ resolve, reject });
-      if (this.batch.points.length >= this.config.batchSize) this.flush();
+      this.admissions.push({ points: lines.length, go: () => this.enqueue(lines).then(resolve, reject), reject });
+    });
+  }
+
+  stats(): InfluxSinkStats {
+    const d = this.deliverer.counters;
+    return { ...d, errors: { ...d.errors }, ...this.counts, healthy: this.healthy, spilling: this.down !== undefined, pendingPoints: this.pending, spill: this.spill.stats() };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const a of this.admissions.splice(0)) a.reject(new Error('the InfluxDB sink is closing'));
+    this.flush();
+    this.sleeper.abortAll();
+    this.poke();
+    while (this.tasks.size > 0 || this.ready.length > 0) await Promise.allSettled([...this.tasks]);
+    await this.drainer;
+    await this.spill.close();
+    this.writer.close();
+  }
+
+  private enqueue(lines: string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      for (const line of lines) this.open.lines.push(line);
+      this.open.waiters.push({ resolve, reject });
+      if (this.open.lines.length >= this.config.batchSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.config.flushIntervalMs);
     });
   }
@@ -60,32 +166,163 @@ export class InfluxSink implements Sink {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.batch;
-    if (batch.points.length === 0) return;
-    this.batch = { points: [], waiters: [] };
-    const options = { precision: 'ms' as const, ...(this.config.retentionPolicy ? { retentionPolicy: this.config.retentionPolicy } : {}) };
-    const written = this.influx.writePoints(batch.points, options);
-    this.watchHealth(written);
-    const done = written.then(
-      () => batch.waiters.forEach((w) => w.resolve()),
-      (err: Error) => {
-        this.log.error({ err: err.message, points: batch.points.length }, 'InfluxDB write failed');
-        batch.waiters.forEach((w) => w.reject(err));
-      },
-    );
-    this.inFlight.add(done);
-    void done.finally(() => this.inFlight.delete(done));
+    const batch = this.open;
+    if (batch.lines.length === 0) return;
+    this.open = { lines: [], waiters: [] };
+    this.ready.push(batch);
+    this.pump();
   }
 
-  private watchHealth(written: Promise<void>): void {
-    void written.then(
-      () => this.onHealth?.(true),
-      (err: Error) => this.onHealth?.(false, err.message),
-    );
+  private pump(): void {
+    while (this.ready.length > 0 && (this.down !== undefined || this.active < this.config.concurrency)) {
+      const batch = this.ready.shift() as Batch;
+      if (this.down !== undefined) {
+        this.track(this.toSpill(batch, batch.lines));
+        continue;
+      }
+      this.active++;
+      this.track(
+        this.sendLive(batch).finally(() => {
+          this.active--;
+          this.pump();
+          this.poke();
+        }),
+      );
+    }
   }
 
-  async close(): Promise<void> {
-    this.flush();
-    await Promise.allSettled([...this.inFlight]);
+  private async sendLive(batch: Batch): Promise<void> {
+    let lines = batch.lines;
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.deliverer.deliver(lines);
+      if (result.kind === 'done') {
+        this.up();
+        return this.settle(batch);
+      }
+      lines = result.lines;
+      if (result.kind === 'config' || attempt >= this.config.retries || this.down !== undefined || this.closed) {
+        this.goDown(result);
+        return this.toSpill(batch, lines);
+      }
+      this.counts.retries++;
+      await this.sleeper.sleep(backoffMs(attempt, this.config.retryBaseMs, this.config.retryMaxMs));
+    }
+  }
+
+  private async toSpill(batch: Batch, lines: string[]): Promise<void> {
+    try {
+      await this.spill.append(lines);
+      this.counts.pointsSpilled += lines.length;
+      this.settle(batch);
+      this.poke();
+    } catch (err) {
+      this.counts.pointsRefused += lines.length;
+      const message = err instanceof SpillFullError ? err.message : `cannot write the InfluxDB spill: ${(err as Error).message}`;
+      this.log.error({ points: lines.length, dir: this.spill.dir }, message);
+      this.settle(batch, err instanceof Error ? err : new Error(message));
+    }
+  }
+
+  private settle(batch: Batch, err?: Error): void {
+    this.pending -= batch.lines.length;
+    for (const w of batch.waiters) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
+    while (this.admissions.length > 0 && this.pending < this.maxPending) {
+      const next = this.admissions.shift() as Admission;
+      this.pending += next.points;
+      next.go();
+    }
+  }
+
+  /** Drains the spill oldest first; while InfluxDB is down its oldest batch is the probe. */
+  private async drainLoop(): Promise<void> {
+    let failures = 0;
+    let createdDatabase = false;
+    while (!this.closed) {
+      const batch = await this.spill.peek();
+      if (!batch) {
+        if (this.down === undefined) await this.until(() => this.down !== undefined || this.spill.stats().backlogPoints > 0);
+        else {
+          // Nothing spilled to probe with (the spill failed): after a pause, let live batches try again.
+          await this.sleeper.sleep(backoffMs(failures++, this.config.retryBaseMs, this.config.retryMaxMs));
+          if (this.spill.stats().backlogPoints === 0) this.down = undefined;
+        }
+        continue;
+      }
+      if (this.down === undefined) await this.until(() => this.ready.length === 0 && this.active < this.config.concurrency);
+      if (this.closed) break;
+      this.active++;
+      const result = await this.deliverer.deliver(batch.lines).finally(() => this.active--);
+      this.pump();
+      if (result.kind === 'done') {
+        failures = 0;
+        createdDatabase = false;
+        await this.spill.consume(batch);
+        this.counts.pointsDrained += batch.lines.length;
+        this.up();
+        if (this.spill.stats().backlogPoints === 0) this.log.info({ drained: this.counts.pointsDrained }, 'InfluxDB spill drained');
+        await this.sleeper.sleep((batch.lines.length / this.config.spill.drainPointsPerSec) * 1000);
+        continue;
+      }
+      this.goDown(result);
+      // Database missing (InfluxDB was down when the collector started, or it was dropped): create it once.
+      if (result.kind === 'config' && result.status === 404 && this.config.createDatabase && !createdDatabase) {
+        createdDatabase = await this.createDatabase();
+        if (createdDatabase) continue;
+      }
+      await this.sleeper.sleep(result.kind === 'config' ? this.config.retryMaxMs : backoffMs(failures++, this.config.retryBaseMs, this.config.retryMaxMs));
+    }
+  }
+
+  private answered(ok: boolean, detail?: string): void {
+    if (ok !== this.healthy) {
+      if (ok) this.log.info({ backlog: this.spill.stats().backlogPoints }, 'InfluxDB accepts writes again');
+      else this.log.warn({ err: detail }, 'InfluxDB write failed');
+    }
+    this.healthy = ok;
+    try {
+      this.onHealth?.(ok, detail);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'InfluxDB health listener failed');
+    }
+  }
+
+  private goDown(result: Exclude<Delivery, { kind: 'done' }>): void {
+    if (this.down === undefined) this.log.warn({ err: result.message, class: result.kind }, 'InfluxDB unusable; points go to the spill until it answers again');
+    this.down = result.message;
+    this.poke();
+  }
+
+  private up(): void {
+    this.down = undefined;
+    this.poke();
+  }
+
+  private async createDatabase(): Promise<boolean> {
+    try {
+      await this.influx.createDatabase(this.config.database);
+      return true;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'could not create the InfluxDB database (it may already exist or the user lacks the right)');
+      return false;
+    }
+  }
+
+  private track(task: Promise<void>): void {
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
+  /** Waits until `condition` holds (re-checked whenever the sink's state changes) or the sink closes. */
+  private async until(condition: () => boolean): Promise<void> {
+    while (!this.closed && !condition()) await new Promise<void>((resolve) => this.wakers.push(resolve));
+  }
+
+  private poke(): void {
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
   }
 }
