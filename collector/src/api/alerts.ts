@@ -63,7 +63,10 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, res: Response): T | u
   return undefined;
 }
 
-/** Alerts, acknowledgements, silences, maintenance and each host's repair record. */
+/**
+ * Alerts, acknowledgements, silences, maintenance and each host's alert record
+ * (`/v1/hosts/:id/alert-events`; `/v1/hosts/:id/events` holds the host's security events).
+ */
 export function alertsRouter(deps: AlertsApiDeps): Router {
   const router = Router();
   const json = express.json({ limit: '64kb' });
@@ -131,7 +134,7 @@ export function alertsRouter(deps: AlertsApiDeps): Router {
     res.status(204).end();
   });
 
-  router.get('/v1/hosts/:id/events', (req, res) => {
+  router.get('/v1/hosts/:id/alert-events', (req, res) => {
     const q = parseQuery(eventsQuery, req.query, res);
     if (!q) return;
     const host = deps.hosts.get(req.params.id);
