@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { SiagaError } from '@siaga/shared';
 import { ADMIN_USAGE, adminCommand } from './admin-cli.js';
+import { REPORT_USAGE, reportCommand } from './report-cli.js';
+import { USERS_USAGE, usersCommand } from './users-cli.js';
 import { Collector } from './collector.js';
 import { loadCollectorConfig } from './config.js';
 import { createLogger } from './log.js';
@@ -13,7 +15,7 @@ const USAGE = `siaga-collector — endpoint readiness collector
 Usage:
   siaga-collector --config <file>         run the collector
   siaga-collector policy check <file>     validate a readiness policy file offline
-${ADMIN_USAGE}  siaga-collector --version
+${ADMIN_USAGE}${USERS_USAGE}${REPORT_USAGE}  siaga-collector --version
 `;
 
 function policyCommand(args: string[]): number {
@@ -29,6 +31,8 @@ function policyCommand(args: string[]): number {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'secrets' || argv[0] === 'hosts') return adminCommand(argv[0], argv.slice(1));
+  if (argv[0] === 'users') return usersCommand(argv.slice(1));
+  if (argv[0] === 'report') return reportCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: 'string', short: 'c' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },

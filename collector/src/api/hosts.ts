@@ -17,7 +17,7 @@ export interface HostsDeps {
   now: () => number;
 }
 
-function summary(host: HostRecord, r: HostReadiness | undefined, connected: boolean) {
+export function hostSummary(host: HostRecord, r: HostReadiness | undefined, connected: boolean) {
   return {
     id: host.id,
     hostname: host.hostname,
@@ -60,7 +60,7 @@ const historyQuery = z
 /** Hosts, their verdicts and reasons, the fleet summary, verdict history and "check again". */
 export function hostsRouter(deps: HostsDeps): Router {
   const router = Router();
-  const view = (h: HostRecord) => summary(h, deps.readiness.get(h.id), deps.connection(h.id) !== undefined);
+  const view = (h: HostRecord) => hostSummary(h, deps.readiness.get(h.id), deps.connection(h.id) !== undefined);
 
   router.get('/v1/hosts', (req, res) => {
     const query = parseQuery(listQuery, req.query, res);
