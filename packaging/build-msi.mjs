@@ -55,6 +55,12 @@ async function buildLocked() {
   run('msibuild', [tmp, '-q', `UPDATE \`Property\` SET \`Value\` = '${secure}' WHERE \`Property\` = 'SecureCustomProperties'`]);
   // Nor can it mark components 64-bit (msidbComponentAttributes64bit), which an x64 package's components are.
   run('msibuild', [tmp, '-q', 'UPDATE `Component` SET `Attributes` = 256']);
+  // Nor allow same-version upgrades: make the upgrade range include this version (VersionMaxInclusive),
+  // so a rebuilt MSI of the same version replaces the installed one instead of installing beside it.
+  // (Attributes is part of the Upgrade table's key: the row is replaced, not updated.)
+  const upgradeCode = run('msiinfo', ['export', tmp, 'Property']).stdout.match(/^UpgradeCode\t(\S+)$/m)?.[1];
+  run('msibuild', [tmp, '-q', "DELETE FROM `Upgrade` WHERE `ActionProperty` = 'WIX_UPGRADE_DETECTED'"]);
+  run('msibuild', [tmp, '-q', `INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('${upgradeCode}', '${AGENT_VERSION}', 513, 'WIX_UPGRADE_DETECTED')`]);
   // Nor does it apply HideTarget: set msidbCustomActionTypeHideTarget so the command line with
   // the enroll secret never reaches a verbose MSI log.
   const type = Number(run('msiinfo', ['export', tmp, 'CustomAction']).stdout.match(/^WriteAgentConfig\t(\d+)\t/m)?.[1]);

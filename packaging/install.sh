@@ -78,6 +78,7 @@ chmod 755 "$tmp/siaga-agent"
 
 if [ "$os" = darwin ] && ! codesign --verify "$tmp/siaga-agent" >/dev/null 2>&1; then
   # An executable built on Linux carries an invalid signature: sign it for this Mac (ad hoc).
+  codesign --remove-signature "$tmp/siaga-agent" 2>/dev/null || true
   codesign --sign - --force "$tmp/siaga-agent" || fail "codesign failed"
 fi
 

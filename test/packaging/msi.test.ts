@@ -50,6 +50,11 @@ describe('Windows MSI', () => {
     expect(type & 0x800).toBe(0x800);
     expect(type & 0x2000).toBe(0x2000);
 
+    // A rebuilt MSI of the same version upgrades (VersionMaxInclusive | MigrateFeatures); a newer one is a downgrade.
+    const upgrades = Object.fromEntries(table(msi, 'Upgrade').map((u) => [u.ActionProperty, u]));
+    expect(upgrades.WIX_UPGRADE_DETECTED).toMatchObject({ VersionMax: properties.ProductVersion, Attributes: '513' });
+    expect(upgrades.WIX_DOWNGRADE_DETECTED).toMatchObject({ VersionMin: properties.ProductVersion, Attributes: '2' });
+
     const conditions = table(msi, 'LaunchCondition').map((c) => c.Condition);
     expect(conditions).toContain('Installed OR WIX_UPGRADE_DETECTED OR (COLLECTOR_URL AND (ENROLL_SECRET OR ENROLL_SECRET_FILE))');
   });
