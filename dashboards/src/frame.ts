@@ -29,7 +29,7 @@ export function frame(o: FrameOptions): DashboardBuilder {
 
 /**
  * The finishing touches Grafana would otherwise make on first save: a unique id per panel, refIds
- * A, B, C… per panel, the built-in annotations, and links shown in the bar (not a menu).
+ * A, B, C… per panel, the built-in annotations, and links shown where they are (not in a menu).
  */
 export function finish(builder: DashboardBuilder): Dashboard {
   const d = builder.build();
@@ -37,6 +37,7 @@ export function finish(builder: DashboardBuilder): Dashboard {
   const visit = (p: Panel | RowPanel) => {
     p.id = ++id;
     if (p.type === 'row') (p as RowPanel).panels.forEach(visit);
+    for (const link of (p as Panel).fieldConfig?.defaults.links ?? []) delete link.placement;
     const targets = (p as Panel).targets as Array<{ refId?: string }> | undefined;
     targets?.forEach((t, i) => (t.refId = String.fromCharCode(65 + i)));
   };
