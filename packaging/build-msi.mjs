@@ -49,23 +49,7 @@ async function buildLocked() {
   mkdirSync(OUT, { recursive: true });
   const tmp = `${msi}.tmp`;
   run('wixl', ['--arch', 'x64', '--define', `Version=${AGENT_VERSION}`, '--output', tmp, path.join(stage, 'siaga-agent.wxs')]);
-  // wixl writes SecureCustomProperties for its upgrade detection and has no way to add to it.
-  const current = run('msiinfo', ['export', tmp, 'Property']).stdout.match(/^SecureCustomProperties\t(.*)$/m)?.[1] ?? '';
-  const secure = [...new Set([...current.split(';').filter(Boolean), ...SECURE_PROPERTIES])].join(';');
-  run('msibuild', [tmp, '-q', `UPDATE \`Property\` SET \`Value\` = '${secure}' WHERE \`Property\` = 'SecureCustomProperties'`]);
-  // Nor can it mark components 64-bit (msidbComponentAttributes64bit), which an x64 package's components are.
-  run('msibuild', [tmp, '-q', 'UPDATE `Component` SET `Attributes` = 256']);
-  // Nor allow same-version upgrades: make the upgrade range include this version (VersionMaxInclusive),
-  // so a rebuilt MSI of the same version replaces the installed one instead of installing beside it.
-  // (Attributes is part of the Upgrade table's key: the row is replaced, not updated.)
-  const upgradeCode = run('msiinfo', ['export', tmp, 'Property']).stdout.match(/^UpgradeCode\t(\S+)$/m)?.[1];
-  run('msibuild', [tmp, '-q', "DELETE FROM `Upgrade` WHERE `ActionProperty` = 'WIX_UPGRADE_DETECTED'"]);
-  run('msibuild', [tmp, '-q', `INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('${upgradeCode}', '${AGENT_VERSION}', 513, 'WIX_UPGRADE_DETECTED')`]);
-  // Nor does it apply HideTarget: set msidbCustomActionTypeHideTarget so the command line with
-  // the enroll secret never reaches a verbose MSI log.
-  const type = Number(run('msiinfo', ['export', tmp, 'CustomAction']).stdout.match(/^WriteAgentConfig\t(\d+)\t/m)?.[1]);
-  if (!type) throw new Error('WriteAgentConfig custom action not found in the MSI');
-  run('msibuild', [tmp, '-q', `UPDATE \`CustomAction\` SET \`Type\` = ${type | 0x2000} WHERE \`Action\` = 'WriteAgentConfig'`]);
+  fillWixlGaps(tmp, AGENT_VERSION);
   copyFileSync(tmp, msi);
   rmSync(tmp);
   rmSync(stage, { recursive: true, force: true });
@@ -73,6 +57,29 @@ async function buildLocked() {
   writeChecksums();
   log(`built ${path.basename(msi)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return msi;
+}
+
+/** Runs one SQL statement on the MSI's database. */
+const sql = (msi, query) => run('msibuild', [msi, '-q', query]);
+const property = (msi, name) => run('msiinfo', ['export', msi, 'Property']).stdout.match(new RegExp(`^${name}\t(.*)$`, 'm'))?.[1] ?? '';
+
+/** What the WiX subset wixl understands cannot say, written into its output directly. */
+function fillWixlGaps(msi, version) {
+  // wixl writes SecureCustomProperties itself (for its upgrade detection) and refuses a second one.
+  const secure = [...new Set([...property(msi, 'SecureCustomProperties').split(';').filter(Boolean), ...SECURE_PROPERTIES])].join(';');
+  sql(msi, `UPDATE \`Property\` SET \`Value\` = '${secure}' WHERE \`Property\` = 'SecureCustomProperties'`);
+  // Components of an x64 package are 64-bit (msidbComponentAttributes64bit); wixl has no Win64=.
+  sql(msi, 'UPDATE `Component` SET `Attributes` = 256');
+  // Same-version upgrades: the upgrade range includes this version (VersionMaxInclusive), so a
+  // rebuilt MSI of the same version replaces the installed one instead of installing beside it.
+  // Attributes is part of the Upgrade table's key: the row is replaced, not updated.
+  sql(msi, "DELETE FROM `Upgrade` WHERE `ActionProperty` = 'WIX_UPGRADE_DETECTED'");
+  sql(msi, `INSERT INTO \`Upgrade\` (\`UpgradeCode\`, \`VersionMax\`, \`Attributes\`, \`ActionProperty\`) VALUES ('${property(msi, 'UpgradeCode')}', '${version}', 513, 'WIX_UPGRADE_DETECTED')`);
+  // wixl ignores HideTarget: set msidbCustomActionTypeHideTarget so the command line with the
+  // enroll secret never reaches a verbose MSI log.
+  const type = Number(run('msiinfo', ['export', msi, 'CustomAction']).stdout.match(/^WriteAgentConfig\t(\d+)\t/m)?.[1]);
+  if (!type) throw new Error('WriteAgentConfig custom action not found in the MSI');
+  sql(msi, `UPDATE \`CustomAction\` SET \`Type\` = ${type | 0x2000} WHERE \`Action\` = 'WriteAgentConfig'`);
 }
 
 if (isMain(import.meta.url)) process.stdout.write(`${await buildMsi()}\n`);
