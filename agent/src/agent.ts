@@ -38,9 +38,13 @@ export class Agent {
   /** The inventory hash the collector holds (from `welcome`), and an inventory run in progress. */
   private collectorInventoryHash: string | undefined;
   private inventoryRun: Promise<void> | undefined;
-  /** Collections run one after another on this chain. */
+  /**
+   * The policy whose every probe has run once since it was applied. Watching starts only then,
+   * so a check whose probe has not run yet is never reported as missing data.
+   */
+  private baselineFor: AgentPolicy | undefined;
+  /** Full collections run one after another on this chain. */
   private chain: Promise<void> = Promise.resolve();
-  private busy = false;
   private stopped = false;
   private lastChecks: CheckResult[] = [];
   /** Each probe's samples from its latest run, and when that was. */
@@ -124,6 +128,8 @@ export class Agent {
       this.watchTimer = setInterval(() => this.watch(), policy.watchIntervalSec * 1000);
     }
     this.log.info({ policyVersion: policy.version, checks: policy.checks.length }, 'policy applied');
+    // Judge the new checks now rather than at the next interval.
+    void this.cycle('change');
     if (intervalChanged && this.timer) this.schedule();
   }
 
@@ -170,25 +176,10 @@ export class Agent {
     return this.inventoryRun;
   }
 
-  /** Queues a collection behind any in progress: collections never overlap. */
-  private enqueue(trigger: Trigger, only: ReadonlySet<string> | undefined): Promise<void> {
-    const run = this.chain.then(async () => {
-      this.busy = true;
-      try {
-        await this.collect(trigger, only);
-      } catch (err) {
-        this.log.error({ err: (err as Error).message, trigger }, 'collection failed');
-      } finally {
-        this.busy = false;
-      }
-    });
-    this.chain = run;
-    return run;
-  }
-
-  /** A full collection; the interval one schedules the next when it is done. */
+  /** A full collection; full collections run one after another, the interval one schedules the next. */
   private cycle(trigger: Trigger): Promise<void> {
-    const done = this.enqueue(trigger, undefined);
+    const done = this.chain.then(() => this.collect(trigger, undefined)).catch((err: Error) => this.log.error({ err: err.message, trigger }, 'collection failed'));
+    this.chain = done;
     if (trigger === 'interval') void done.then(() => this.schedule());
     return done;
   }
@@ -200,14 +191,17 @@ export class Agent {
   }
 
   /**
-   * Between reports, re-runs only the probes that checks read (each no more often than it
-   * allows) and reports at once when a check's status changed.
+   * Between reports, re-runs each probe that checks read (no more often than it allows, never
+   * twice at once) and reports at once when a check's status changed. Probes run independently,
+   * so a slow one (ping waits for its replies) never delays what a fast one found.
    */
   private watch(): void {
     const rules = this.policy?.checks ?? [];
-    if (this.busy || rules.length === 0) return;
+    if (this.stopped || rules.length === 0 || this.baselineFor !== this.policy) return;
     const names = this.runner.watchable(new Set(rules.map((r) => r.measurement)), this.lastRun, Date.now());
-    if (names.size > 0) void this.enqueue('change', names);
+    for (const name of names) {
+      void this.collect('change', new Set([name])).catch((err: Error) => this.log.error({ err: err.message, probe: name }, 'watch failed'));
+    }
   }
 
   /**
@@ -218,12 +212,16 @@ export class Agent {
     const collectedAt = Date.now();
     // Judge with the policy the probes were configured for, even if a new one arrives meanwhile.
     const policy = this.policy;
+    if (only) for (const name of only) this.lastRun.set(name, collectedAt);
     const outcomes = await this.runner.collect(only);
     for (const o of outcomes) {
       this.latest.set(o.probe, o.metrics);
       this.lastRun.set(o.probe, collectedAt);
     }
-    if (!only) for (const name of this.latest.keys()) if (!outcomes.some((o) => o.probe === name)) this.latest.delete(name);
+    if (!only) {
+      for (const name of this.latest.keys()) if (!outcomes.some((o) => o.probe === name)) this.latest.delete(name);
+      this.baselineFor = policy;
+    }
     const checks = this.evaluator.evaluate(policy?.checks ?? [], [...this.latest.values()].flat(), collectedAt);
     const changed = statusesDiffer(this.lastChecks, checks);
     this.lastChecks = checks;

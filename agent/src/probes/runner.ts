@@ -24,6 +24,7 @@ interface Configured {
 export class ProbeRunner {
   private configured: Configured[] = [];
   private readonly memos = new Map<string, Map<string, unknown>>();
+  private readonly inFlight = new Map<string, Promise<ProbeOutcome>>();
 
   constructor(
     private readonly probes: readonly Probe[],
@@ -53,11 +54,11 @@ export class ProbeRunner {
     this.configured = next;
   }
 
-  /** Enabled probes that write any of these measurements and may run again at `now`. */
+  /** Enabled probes, not running now, that write any of these measurements and may run again at `now`. */
   watchable(measurements: ReadonlySet<string>, lastRun: ReadonlyMap<string, number>, now: number): Set<string> {
     const names = new Set<string>();
     for (const { probe, config } of this.configured) {
-      if (!config.enabled || !probe.measurements.some((m) => measurements.has(m))) continue;
+      if (!config.enabled || this.inFlight.has(probe.name) || !probe.measurements.some((m) => measurements.has(m))) continue;
       const min = probe.minWatchIntervalMs ?? 0;
       if (min === Infinity) continue;
       if (now - (lastRun.get(probe.name) ?? 0) >= min) names.add(probe.name);
@@ -69,10 +70,27 @@ export class ProbeRunner {
     return this.configured.filter((c) => c.config.enabled).map((c) => c.probe.name);
   }
 
-  /** Runs the named probes (all enabled ones when omitted) concurrently. */
+  /**
+   * Runs the named probes (all enabled ones when omitted) concurrently. A probe already running
+   * is not started twice: the caller shares the run in flight.
+   */
   async collect(only?: ReadonlySet<string>): Promise<ProbeOutcome[]> {
     const selected = this.configured.filter((c) => c.config.enabled && (!only || only.has(c.probe.name)));
-    return Promise.all(selected.map((c) => this.runOne(c)));
+    return Promise.all(selected.map((c) => this.start(c)));
+  }
+
+  /** Is this probe running right now? */
+  running(name: string): boolean {
+    return this.inFlight.has(name);
+  }
+
+  private start(c: Configured): Promise<ProbeOutcome> {
+    let run = this.inFlight.get(c.probe.name);
+    if (!run) {
+      run = this.runOne(c).finally(() => this.inFlight.delete(c.probe.name));
+      this.inFlight.set(c.probe.name, run);
+    }
+    return run;
   }
 
   private async runOne({ probe, config, memo }: Configured): Promise<ProbeOutcome> {

@@ -37,6 +37,8 @@ export interface ClientOptions {
   log: Logger;
   /** Reports sent but not yet acknowledged, at most. */
   window?: number;
+  /** A collector that does not answer a ping within this long is taken for gone (reconnect). */
+  heartbeatMs?: number;
   /** Backoff after the collector refused the node key (4401): long, so a revoked fleet stays quiet. */
   revokedBackoffMs?: number;
   /** Randomness for reconnect spreads (tests pin it). */
@@ -203,6 +205,22 @@ export class CollectorClient {
       res.resume();
       ws.terminate();
     });
+    // A silent collector (a dead NAT mapping, a link that came back after the TCP session died)
+    // is noticed by a missing pong rather than after the OS's TCP timeout.
+    let awaitingPong = false;
+    const heartbeat = setInterval(() => {
+      if (awaitingPong) {
+        this.opts.log.warn('collector did not answer a ping: reconnecting');
+        ws.terminate();
+        return;
+      }
+      awaitingPong = true;
+      ws.ping();
+    }, this.opts.heartbeatMs ?? 30_000);
+    heartbeat.unref();
+    ws.on('pong', () => {
+      awaitingPong = false;
+    });
     ws.on('open', () => {
       this.send({
         v: PROTOCOL_VERSION,
@@ -255,6 +273,7 @@ export class CollectorClient {
       }
     });
     ws.on('close', (code, reason) => {
+      clearInterval(heartbeat);
       this.welcomed = false;
       if (this.ws === ws) this.ws = undefined;
       if (code === CloseCode.keyInvalid) this.opts.log.warn('node key revoked or invalid (4401): enrolling again after a long pause');
