@@ -67,6 +67,12 @@ describe('agent → collector → InfluxDB', () => {
     expect(tags?.series?.[0]?.values.map((v) => v[1]).sort()).toEqual(hosts.map((h) => h.id).sort());
   });
 
+  it('writes each host\'s verdict to siaga_readiness', async () => {
+    const [result] = await influx.query('SELECT last("verdict") FROM "siaga_readiness" GROUP BY "host"', 'spine');
+    const verdicts = Object.fromEntries((result?.series ?? []).map((s) => [s.tags?.host, s.values[0]?.[1]]));
+    expect(verdicts).toEqual({ 'ws-alpha': 'ready', 'ws-bravo': 'ready' });
+  });
+
   it('stores numbers as floats', async () => {
     const [result] = await influx.query('SHOW FIELD KEYS FROM "mem"', 'spine');
     const types = new Set(result?.series?.[0]?.values.map((v) => v[1]));
