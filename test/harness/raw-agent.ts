@@ -32,9 +32,9 @@ export class RawAgent {
     return res;
   }
 
-  connect(key = this.nodeKey): Promise<void> {
+  connect(key = this.nodeKey, options: { localAddress?: string; autoPong?: boolean; ca?: string } = {}): Promise<void> {
     const url = this.baseUrl.replace(/^http/, 'ws') + '/v1/agent';
-    this.ws = new WebSocket(url, { headers: { authorization: `Bearer ${key}` } });
+    this.ws = new WebSocket(url, { headers: { authorization: `Bearer ${key}` }, ...options });
     this.ws.on('message', (data) => {
       this.received.push(JSON.parse(String(data)) as Record<string, unknown>);
       this.waiters.splice(0).forEach((w) => w());

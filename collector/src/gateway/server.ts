@@ -127,6 +127,9 @@ export class Gateway {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // Hold the newcomer's frames until we know whether it may stay.
       ws.pause();
+      // From the first moment: a protocol error on a socket being admitted or refused must not
+      // become an unhandled 'error' event (which would end the process).
+      ws.on('error', (err) => this.opts.log.debug({ host: host.id, err: err.message }, 'agent socket error'));
       guardSocket(ws, socket, { limits: this.limits, log: this.opts.log, now: this.opts.now, who: { host: host.id, hostname: host.hostname, source } });
       this.admit(ws, host, req.socket.remoteAddress ?? 'unknown').catch((err: Error) => {
         this.opts.log.error({ host: host.id, err: err.message }, 'agent connection not admitted');

@@ -47,7 +47,8 @@ export function guardSocket(ws: WebSocket, socket: Duplex, ctx: GuardContext): v
     const n = counter.push(chunk);
     if (n > 0 && frames.charge(now(), n) < 0) violate(`more than ${limits.frameRate.perSecond} frames per second`);
   };
-  socket.on('data', onData);
+  // Ahead of ws's own listener: a flood is refused before ws works through it.
+  socket.prependListener('data', onData);
 
   ws.on('message', () => {
     if (violated) return;
