@@ -41,7 +41,7 @@ describe('alerts end to end: for, L1 → L2 → L3 escalation, acknowledgement',
       policyFile,
       notify: { receivers, allowNetworks: ['127.0.0.0/8'], retry: { baseDelayMs: 100, maxDelayMs: 300 } },
       alerts: {
-        rules: { host_not_ready: { for: 4 } },
+        rules: { host_not_ready: { for: 6 } },
         grouping: { groupWait: 1, groupInterval: 1, repeatInterval: 3600 },
         escalation: {
           policies: {
@@ -86,7 +86,9 @@ describe('alerts end to end: for, L1 → L2 → L3 escalation, acknowledgement',
   };
 
   it('one bad sample pages nobody (the rule’s `for` was not reached)', async () => {
+    // Down for about two seconds: seen by the agent's one-second watch, shorter than `for` (6 s).
     await blip.kill();
+    await sleep(2_000);
     blip.start();
     const cleared = await alertFor(blip, 'resolved');
     expect(cleared.firedAt).toBeNull();
