@@ -259,9 +259,9 @@ export class InfluxSink implements Sink {
       if (result.kind === 'done') {
         failures = 0;
         createdDatabase = false;
-        await this.spill.consume(batch);
         this.counts.pointsDrained += batch.lines.length;
         this.up();
+        await this.spill.consume(batch);
         if (this.spill.stats().backlogPoints === 0) this.log.info({ drained: this.counts.pointsDrained }, 'InfluxDB spill drained');
         await this.sleeper.sleep((batch.lines.length / this.config.spill.drainPointsPerSec) * 1000);
         continue;
