@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -180,6 +180,15 @@ describe('systemd', () => {
     expect(await systemdManager.status(layout, failed.run)).toEqual({ state: 'stopped', detail: 'siaga-agent.service is failed (failed, last result exit-code)' });
     const absent = recorder(() => ({ stdout: Buffer.from('LoadState=not-found\nActiveState=inactive\n') }));
     expect((await systemdManager.status(layout, absent.run)).state).toBe('not-installed');
+  });
+
+  it('enables the unit, and reloads and restarts it only where systemd runs', async () => {
+    const { calls, run } = recorder();
+    await systemdManager.activate(layoutFor('linux'), run);
+    const expected = existsSync('/run/systemd/system')
+      ? ['systemctl daemon-reload', 'systemctl enable siaga-agent.service', 'systemctl restart siaga-agent.service']
+      : ['systemctl enable siaga-agent.service'];
+    expect(calls).toEqual(expected);
   });
 
   it('names the version folder after version and commit', () => {
