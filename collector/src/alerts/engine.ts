@@ -280,6 +280,7 @@ export class AlertEngine {
         group = this.newGroup(first, Math.min(now, ...firing.map((a) => a.firedAt ?? now)));
       }
       const g = group;
+      const before = JSON.stringify(g);
       this.deps.store.transaction(() => {
         const plan = planGroup(g, eligible, this.dispatcher.policyOf(g), this.timing, now);
         for (const send of plan.sends) {
@@ -292,7 +293,7 @@ export class AlertEngine {
           this.groups.delete(g.key);
           this.deps.store.removeGroup(g.key);
           this.closeResolved(all);
-        } else {
+        } else if (JSON.stringify(g) !== before) {
           this.deps.store.saveGroup(g);
         }
         for (const a of all) if (a.closed) this.open.delete(a.id);

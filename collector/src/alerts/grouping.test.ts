@@ -63,6 +63,16 @@ describe('group dispatch timing', () => {
     expect(g.tier).toBe(0);
   });
 
+  it('keeps an acknowledgement given during group wait', () => {
+    const g = group();
+    const a = [alert(1)];
+    Object.assign(g, { ackedBy: 'Ana', ackedAt: T0 + 1_000 });
+    a[0]!.ackedBy = 'Ana';
+    expect(planGroup(g, a, policy, timing, T0 + 5_000).sends).toEqual([{ kind: 'first', tiers: [0], alerts: a }]);
+    expect(planGroup(g, a, policy, timing, T0 + 100_000).sends).toEqual([]);
+    expect(g).toMatchObject({ ackedBy: 'Ana', tier: 0 });
+  });
+
   it('repeats an unchanged unacknowledged group after repeatInterval to the highest tier reached', () => {
     const g = group();
     const a = [alert(1)];

@@ -49,7 +49,8 @@ export function planGroup(group: Group, members: readonly Alert[], policy: Escal
     if (firing.length === 0) return { sends: [], ended: true };
     if (now < group.createdAt + timing.groupWaitMs) return { sends: [], ended: false };
     const tier = dueTier(policy, 0);
-    Object.assign(group, { episodeStart: now, escalationStart: now, tier, lastFlushAt: now, lastSentAt: now, snapshot: snapshotOf(firing), ackedBy: null, ackedAt: null });
+    // An acknowledgement given during group wait (through the API) holds: no escalation follows.
+    Object.assign(group, { episodeStart: now, escalationStart: now, tier, lastFlushAt: now, lastSentAt: now, snapshot: snapshotOf(firing) });
     return { sends: [{ kind: 'first', tiers: range(0, tier), alerts: firing }], ended: false };
   }
 

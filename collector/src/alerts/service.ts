@@ -7,7 +7,7 @@ import type { HostRecord } from '../store/hosts.js';
 import { loadAckKey } from './ack-token.js';
 import type { AlertsConfig } from './config.js';
 import type { AlertNotifier } from './dispatch.js';
-import { AlertEngine } from './engine.js';
+import { type AlertCounters, AlertEngine } from './engine.js';
 import { MaintenanceStore } from './maintenance.js';
 import { SilenceStore } from './silences.js';
 import { AlertSources } from './sources.js';
@@ -45,6 +45,11 @@ export class AlertService {
     this.ackKey = loadAckKey(deps.dataDir);
     this.engine = new AlertEngine({ store: this.store, silences: this.silences, maintenance: this.maintenance, notifier: deps.notifier, config: deps.config, ackKey: this.ackKey, publicUrl: deps.publicUrl, log: deps.log, now: deps.now });
     this.sources = new AlertSources({ engine: this.engine, config: deps.config, hosts: deps.hosts, policies: deps.policies, readiness: deps.readiness, collectorName: os.hostname(), now: deps.now });
+  }
+
+  /** Alerts pending, firing, suppressed, flapping; notifications, escalations, acknowledgements since start. */
+  counters(): AlertCounters {
+    return this.engine.counters();
   }
 
   start(): void {
