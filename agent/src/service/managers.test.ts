@@ -7,7 +7,7 @@ import type { CommandResult, CommandRunner } from '../exec.js';
 import { install } from './install.js';
 import { launchdManager } from './launchd.js';
 import { layoutFor, VERSION_NAME } from './layout.js';
-import { systemdManager } from './systemd.js';
+import { systemdManager, unitStatus } from './systemd.js';
 import { renderWinswXml, windowsManager } from './windows.js';
 
 /** A service manager's command line, recorded; answers come from `answer`. */
@@ -172,14 +172,10 @@ describe('Windows service', () => {
 });
 
 describe('systemd', () => {
-  it('reads the unit state from systemctl show', async () => {
-    const layout = layoutFor('linux');
-    const active = recorder(() => ({ stdout: Buffer.from('LoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n') }));
-    expect(await systemdManager.status(layout, active.run)).toEqual({ state: 'running', detail: 'siaga-agent.service is active (running)' });
-    const failed = recorder(() => ({ stdout: Buffer.from('LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\n') }));
-    expect(await systemdManager.status(layout, failed.run)).toEqual({ state: 'stopped', detail: 'siaga-agent.service is failed (failed, last result exit-code)' });
-    const absent = recorder(() => ({ stdout: Buffer.from('LoadState=not-found\nActiveState=inactive\n') }));
-    expect((await systemdManager.status(layout, absent.run)).state).toBe('not-installed');
+  it('reads the unit state from systemctl show', () => {
+    expect(unitStatus('LoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n')).toEqual({ state: 'running', detail: 'siaga-agent.service is active (running)' });
+    expect(unitStatus('LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\n')).toEqual({ state: 'stopped', detail: 'siaga-agent.service is failed (failed, last result exit-code)' });
+    expect(unitStatus('LoadState=not-found\nActiveState=inactive\n').state).toBe('not-installed');
   });
 
   it('enables the unit, and reloads and restarts it only where systemd runs', async () => {

@@ -70,6 +70,19 @@ WantedBy=multi-user.target
 `;
 }
 
+/** The unit's state from `systemctl show --property=LoadState,ActiveState,SubState,Result`. */
+export function unitStatus(show: string): ServiceStatus {
+  const props = Object.fromEntries(
+    show
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string])
+      .filter((kv) => kv.length === 2),
+  );
+  if (props.LoadState === 'not-found') return { state: 'not-installed', detail: `${UNIT} is not installed` };
+  const detail = `${UNIT} is ${props.ActiveState ?? '?'} (${props.SubState ?? '?'}${props.Result && props.Result !== 'success' ? `, last result ${props.Result}` : ''})`;
+  return { state: props.ActiveState === 'active' ? 'running' : 'stopped', detail };
+}
+
 /** True when systemd is the running init (not a container or a chroot building an image). */
 function systemdRunning(): boolean {
   return existsSync('/run/systemd/system');
@@ -103,18 +116,10 @@ export const systemdManager: ServiceManager & { afterRemoval(run: CommandRunner)
   },
 
   async status(_layout, run): Promise<ServiceStatus> {
+    if (!systemdRunning()) return { state: 'unknown', detail: 'systemd is not running here' };
     const result = await run('systemctl', ['show', UNIT, '--property=LoadState,ActiveState,SubState,Result']);
-    if (result.code !== 0) return { state: 'unknown', detail: `systemctl show failed: ${result.stderr.trim() || `exit ${result.code}`}` };
-    const props = Object.fromEntries(
-      result.stdout
-        .toString('utf8')
-        .split('\n')
-        .map((line) => line.split('=', 2) as [string, string])
-        .filter((kv) => kv.length === 2),
-    );
-    if (props.LoadState === 'not-found') return { state: 'not-installed', detail: `${UNIT} is not installed` };
-    const detail = `${UNIT} is ${props.ActiveState ?? '?'} (${props.SubState ?? '?'}${props.Result && props.Result !== 'success' ? `, last result ${props.Result}` : ''})`;
-    return { state: props.ActiveState === 'active' ? 'running' : 'stopped', detail };
+    if (result.code !== 0) return { state: 'unknown', detail: `systemctl show failed: ${result.stderr.replace(/\s+/g, ' ').trim() || `exit ${result.code}`}` };
+    return unitStatus(result.stdout.toString('utf8'));
   },
 
   logsHint() {
