@@ -6,7 +6,7 @@ import { type AlertNotifier, Dispatcher } from './dispatch.js';
 import { choosePolicy } from './escalation.js';
 import { type FlapState, isQuiet, percentStateChange, recordEvaluation } from './flap.js';
 import { type GroupTiming, planGroup } from './grouping.js';
-import { inhibitedBy } from './inhibit.js';
+import { inhibitedBy, siteOutages } from './inhibit.js';
 import { observe, promote, startAlert } from './lifecycle.js';
 import type { MaintenanceStore } from './maintenance.js';
 import { groupKeyOf } from './notification.js';
@@ -214,11 +214,11 @@ export class AlertEngine {
   }
 
   private applySuppression(now: number): void {
-    const open = [...this.open.values()];
-    for (const a of open) {
+    const outages = siteOutages(this.open.values());
+    for (const a of this.open.values()) {
       let by: string | null = null;
       const silence = this.deps.silences.silencing(a.labels, now);
-      const inhibitor = inhibitedBy(a, open);
+      const inhibitor = inhibitedBy(a, outages);
       if (this.deps.maintenance.active(a.hostId, now)) by = 'maintenance';
       else if (silence) by = `silence:${silence.id}`;
       else if (inhibitor) by = `inhibited:${inhibitor}`;
