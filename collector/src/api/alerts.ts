@@ -1,9 +1,10 @@
 import { describeIssues, ErrorCode, fieldIssues } from '@siaga/shared';
-import express, { type Response, Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { type Alert, type AlertService, maintenanceSchema, newSilenceSchema, silenceStatus } from '../alerts/index.js';
 import { ALERT_STATES } from '../alerts/types.js';
 import type { DeliveryRecord, HistoryQuery } from '../notify/index.js';
+import { principalOf } from '../auth/middleware.js';
 import type { HostStore } from '../store/hosts.js';
 import { ackLinkRouter } from './ack-link.js';
 import { sendError } from './errors.js';
@@ -54,6 +55,13 @@ export const alertView = (a: Alert) => ({
   suppressedBy: a.suppressedBy,
 });
 
+/** The body with its author field set to the signed-in user: who acted is not the caller's to say. */
+function signed(req: Request, field: 'by' | 'createdBy'): unknown {
+  const who = principalOf(req)?.name;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return who && typeof body === 'object' && !Array.isArray(body) ? { ...body, [field]: who } : body;
+}
+
 /** Parses a JSON body; answers 400 naming the field and returns undefined when bad. */
 function parseBody<T>(schema: z.ZodType<T>, body: unknown, res: Response): T | undefined {
   const parsed = schema.safeParse(body ?? {});
@@ -89,7 +97,7 @@ export function alertsRouter(deps: AlertsApiDeps): Router {
   });
 
   router.post('/v1/alerts/:id/ack', json, (req, res) => {
-    const body = parseBody(ackBody, req.body, res);
+    const body = parseBody(ackBody, signed(req, 'by'), res);
     if (!body) return;
     const alert = engine.acknowledge(req.params.id, body.by, body.comment ? `api: ${body.comment}` : 'api');
     res.json(alertView(alert));
@@ -103,7 +111,7 @@ export function alertsRouter(deps: AlertsApiDeps): Router {
   });
 
   router.post('/v1/silences', json, (req, res) => {
-    const body = parseBody(newSilenceSchema, req.body, res);
+    const body = parseBody(newSilenceSchema, signed(req, 'createdBy'), res);
     if (!body) return;
     const now = deps.now();
     const silence = alerts.silences.create(body, now);
@@ -122,7 +130,7 @@ export function alertsRouter(deps: AlertsApiDeps): Router {
   router.put('/v1/hosts/:id/maintenance', json, (req, res) => {
     const host = deps.hosts.get(req.params.id);
     if (!host) return sendError(res, ErrorCode.notFound, `no host with id ${req.params.id}`);
-    const body = parseBody(maintenanceSchema, req.body, res);
+    const body = parseBody(maintenanceSchema, signed(req, 'by'), res);
     if (!body) return;
     res.json(alerts.maintenance.set(host.id, body, deps.now()));
   });
