@@ -117,9 +117,11 @@ async function runInstall(argv: string[]): Promise<number> {
     process.stdout.write(`siaga-agent: staged a ${platform} installation under ${layout.root}\n`);
     return 0;
   }
+  const status = values['from-msi'] ? undefined : await manager.status(layout, runCommand).catch(() => undefined);
   process.stdout.write(
     [
       `siaga-agent: installed as a service (${manager.name})`,
+      ...(status ? [`  service: ${status.detail}`] : []),
       `  config:  ${layout.configFile}`,
       `  state:   ${layout.stateDir}`,
       `  logs:    ${manager.logsHint(layout)}`,
