@@ -54,6 +54,8 @@ export const backupProbe: Probe<BackupConfig> = {
   name: 'backup',
   description: 'Age of the newest backup file (or marker file) under configured folders',
   measurements: ['backup'],
+  // Folders are walked every `intervalSec` at most, and backups are judged in hours.
+  minWatchIntervalMs: Infinity,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {

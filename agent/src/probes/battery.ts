@@ -102,6 +102,8 @@ export function createBatteryProbe(paths: { sysfsRoot?: string } = {}): Probe<Ba
     name: 'battery',
     description: 'Battery charge, power source, health (full vs design capacity), cycle count and runtime left',
     measurements: ['battery'],
+    // Charge and wear change over minutes and weeks; reading them may start a program (upower, wmic, pmset).
+    minWatchIntervalMs: 60_000,
     defaultEnabled: true,
     configSchema,
     async collect(ctx, config) {

@@ -1,4 +1,5 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import type { Metric } from '@siaga/shared';
 import si from 'systeminformation';
 import { z } from 'zod';
@@ -38,11 +39,12 @@ export function parseProcMounts(text: string): Mount[] {
 const MOUNT_LIST_TTL_MS = 5 * 60_000;
 
 /**
- * The mount list: /proc/self/mounts on Linux (cheap, read every run); elsewhere systeminformation,
- * which spawns a command, so it is cached for a few minutes.
+ * The mount list: /proc/self/mounts on Linux (read every run, synchronously: the kernel writes it
+ * from memory, and the probe runs every second while a check watches it); elsewhere
+ * systeminformation, which spawns a command, so it is cached for a few minutes.
  */
 async function listMounts(ctx: ProbeContext): Promise<Mount[]> {
-  if (ctx.platform === 'linux') return parseProcMounts(await readFile('/proc/self/mounts', 'utf8'));
+  if (ctx.platform === 'linux') return parseProcMounts(readFileSync('/proc/self/mounts', 'utf8'));
   const cached = ctx.memo.get('mounts') as { at: number; mounts: Mount[] } | undefined;
   if (cached && ctx.now() - cached.at < MOUNT_LIST_TTL_MS) return cached.mounts;
   const mounts = (await si.fsSize()).map((v) => ({ path: v.mount, fstype: (v.type || 'unknown').toLowerCase(), readOnly: v.rw === false }));

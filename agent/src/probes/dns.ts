@@ -99,6 +99,8 @@ export const dnsProbe: Probe<DnsConfig> = {
   name: 'dns',
   description: 'Resolves configured names through the system resolver or given DNS servers',
   measurements: ['dns_query'],
+  // Queries go to the office's resolvers: a fleet asking every second would be a load test.
+  minWatchIntervalMs: 5_000,
   defaultEnabled: true,
   configSchema,
   async collect(_ctx, config) {

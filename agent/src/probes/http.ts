@@ -113,6 +113,8 @@ export const httpProbe: Probe<HttpConfig> = {
   name: 'http',
   description: 'Configured web applications: status, response time, content, certificate expiry',
   measurements: ['http_response'],
+  // A request to a shared server: a fleet checking every second would be a load test.
+  minWatchIntervalMs: 5_000,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {

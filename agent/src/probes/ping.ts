@@ -103,6 +103,8 @@ export const pingProbe: Probe<PingConfig> = {
   name: 'ping',
   description: 'Default gateway and configured hosts: reachable, packet loss, round-trip time',
   measurements: ['ping'],
+  // Each run starts the OS's ping and lasts (count - 1) seconds; a lost gateway is still noticed within seconds.
+  minWatchIntervalMs: 5_000,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {

@@ -35,6 +35,8 @@ export function createRebootProbe(linuxFlags: readonly string[] = LINUX_FLAGS): 
     name: 'reboot',
     description: 'Whether the OS waits for a reboot to finish installing updates',
     measurements: ['system'],
+    // Checked every `intervalSec` at most (a registry query on Windows); the report interval is soon enough.
+    minWatchIntervalMs: Infinity,
     defaultEnabled: true,
     configSchema,
     async collect(ctx, config) {

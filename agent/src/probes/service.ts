@@ -92,6 +92,8 @@ export const serviceProbe: Probe<ServiceConfig> = {
   name: 'service',
   description: 'Whether the configured services run and start at boot',
   measurements: ['service'],
+  // Every run starts systemctl, launchctl or sc.
+  minWatchIntervalMs: 5_000,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {

@@ -140,6 +140,8 @@ export const smartProbe: Probe<SmartConfig> = {
   name: 'smart',
   description: 'Drive health from SMART (smartctl), or the OS drive status where smartctl is absent',
   measurements: ['smart_device'],
+  // Drives are read every `intervalSec` at most; re-running in between only re-sends the cache.
+  minWatchIntervalMs: Infinity,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {

@@ -9,6 +9,8 @@ export const systemProbe: Probe<typeof configSchema._output> = {
   name: 'system',
   description: 'Uptime since the last boot',
   measurements: ['system'],
+  // Uptime is judged in days; the pending-reboot check shares the measurement and must not re-run this every second.
+  minWatchIntervalMs: Infinity,
   defaultEnabled: true,
   configSchema,
   async collect() {

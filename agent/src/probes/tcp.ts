@@ -55,6 +55,8 @@ export const tcpProbe: Probe<TcpConfig> = {
   name: 'tcp',
   description: 'Configured TCP services: can a connection be opened, and how fast',
   measurements: ['net_response'],
+  // A connection to a shared server: a fleet checking every second would be a load test.
+  minWatchIntervalMs: 5_000,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {

@@ -28,6 +28,7 @@ export function createTemperatureProbe(roots?: { hwmon: string; thermal: string 
     name: 'temperature',
     description: 'CPU temperature in °C where the operating system exposes it',
     measurements: ['temp'],
+    minWatchIntervalMs: 5_000,
     defaultEnabled: true,
     configSchema,
     async collect(ctx, config) {

@@ -54,6 +54,8 @@ export const wifiProbe: Probe<typeof configSchema._output> = {
   name: 'wifi',
   description: 'Wi-Fi association, signal strength, channel and rates',
   measurements: ['wifi'],
+  // Every run starts iw, nmcli, netsh or wdutil.
+  minWatchIntervalMs: 5_000,
   defaultEnabled: true,
   configSchema,
   async collect(ctx) {
