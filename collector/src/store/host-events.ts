@@ -42,6 +42,7 @@ export class HostEventStore {
   private readonly byHost;
   private readonly prune;
   private readonly listeners: Array<(event: HostEvent) => void> = [];
+  private lastPrune = 0;
 
   constructor(db: Db) {
     this.recent = db.prepare<[string, string, number], Row>('SELECT * FROM host_events WHERE host_id = ? AND kind = ? AND last_at >= ? ORDER BY id DESC LIMIT 1');
@@ -63,6 +64,7 @@ export class HostEventStore {
       return { ...toEvent(previous), lastAt: now, count: previous.count + 1, detail };
     }
     const id = Number(this.insert.run(hostId, kind, now, now, JSON.stringify(detail)).lastInsertRowid);
+    if (now - this.lastPrune > 86_400_000) this.pruneOld(now);
     const event: HostEvent = { id, hostId, kind, at: now, lastAt: now, count: 1, detail };
     for (const listener of this.listeners) listener(event);
     return event;
@@ -74,6 +76,7 @@ export class HostEventStore {
 
   /** Drops events older than the retention (180 days). */
   pruneOld(now: number): number {
+    this.lastPrune = now;
     return this.prune.run(now - KEEP_MS).changes;
   }
 }
