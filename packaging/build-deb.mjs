@@ -41,7 +41,7 @@ async function buildLocked() {
   const scripts = Object.fromEntries(SCRIPTS.map((s) => [s, readFileSync(path.join(ROOT, 'packaging', 'deb', s))]));
   const deb = path.join(OUT, `siaga-agent_${AGENT_VERSION}_amd64.deb`);
   const stamp = path.join(OUT, `.${path.basename(deb)}.inputs`);
-  const inputs = sha256(JSON.stringify([AGENT_VERSION, sha256(readFileSync(exe)), Object.values(scripts).map((d) => sha256(d)), sha256(readFileSync(new URL(import.meta.url)))]));
+  const inputs = sha256(JSON.stringify([AGENT_VERSION, sha256(readFileSync(exe)), sha256(readFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'))), Object.values(scripts).map((d) => sha256(d)), sha256(readFileSync(new URL(import.meta.url)))]));
   if (existsSync(deb) && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs) {
     log(`${path.basename(deb)} is up to date`);
     return deb;
@@ -55,6 +55,9 @@ async function buildLocked() {
   // Config and state are the machine's, made by postinst: dpkg must not own (or remove) them.
   rmSync(path.join(stage, 'etc'), { recursive: true, force: true });
   rmSync(path.join(stage, 'var'), { recursive: true, force: true });
+  const doc = path.join(stage, 'usr', 'share', 'doc', 'siaga-agent');
+  mkdirSync(doc, { recursive: true });
+  copyFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), path.join(doc, 'copyright'));
   const debian = path.join(stage, 'DEBIAN');
   mkdirSync(debian);
   for (const [name, data] of Object.entries(scripts)) {

@@ -32,6 +32,7 @@ async function buildLocked() {
     'siaga-agent-service.exe': readFileSync(winsw.exe),
     'siaga-agent-service.exe.config': readFileSync(winsw.runtimeConfig),
     'siaga-agent-service.xml': Buffer.from(renderWinswXml()),
+    'THIRD-PARTY-NOTICES.txt': readFileSync(path.join(OUT, 'THIRD-PARTY-NOTICES.txt')),
     'siaga-agent.wxs': readFileSync(WXS),
   };
   const msi = path.join(OUT, `siaga-agent-${AGENT_VERSION}-x64.msi`);

@@ -12,6 +12,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { CACHE, ensureDebianPackage, gitCommit, isMain, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, withBuildLock, writeAtomic, writeChecksums } from './lib/common.mjs';
+import { thirdPartyNotices } from './lib/notices.mjs';
 import { NODE_TARGETS } from './lib/pins.mjs';
 
 /**
@@ -52,7 +53,7 @@ async function bundleAgent(commit) {
   if (leftOver.length > 0) throw new Error(`bundle still requires ${leftOver.map((i) => i.path).join(', ')}: the agent must bundle to pure JavaScript`);
   const natives = Object.keys(result.metafile.inputs).filter((f) => f.endsWith('.node'));
   if (natives.length > 0) throw new Error(`bundle contains native addons: ${natives.join(', ')}`);
-  return outfile;
+  return { outfile, metafile: result.metafile };
 }
 
 /** A Node.js binary that runs here, of exactly `version`: SEA blobs are made by the runtime they run on. */
@@ -139,7 +140,9 @@ export function buildExecutables(targets = Object.keys(NODE_TARGETS)) {
 
 async function buildLocked(targets) {
   const commit = gitCommit();
-  const bundle = await bundleAgent(commit);
+  const { outfile: bundle, metafile } = await bundleAgent(commit);
+  const linux = NODE_TARGETS['linux-x64'];
+  writeAtomic(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(metafile, npmPackage(linux.pkg, linux.version)));
   const built = [];
   for (const target of targets) built.push(await buildTarget(target, bundle, commit));
   writeChecksums();

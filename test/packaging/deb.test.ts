@@ -40,6 +40,7 @@ describe('Debian package', () => {
     expect(files).toMatch(/\.\/usr\/lib\/siaga-agent\/\d+\.\d+\.\d+-[0-9a-f]+\/siaga-agent\n/);
     expect(files).toContain('./usr/bin/siaga-agent -> ../lib/siaga-agent/current/siaga-agent');
     expect(files).toContain('./usr/lib/systemd/system/siaga-agent.service');
+    expect(readFileSync(path.join(root, 'usr/share/doc/siaga-agent/copyright'), 'utf8')).toMatch(/\npino \d+\.\d+\.\d+ \(MIT\)\n/);
     expect(files).not.toContain('./etc/');
     expect(files).not.toContain('./var/');
     expect(readlinkSync(path.join(root, 'usr/lib/siaga-agent/current'))).toMatch(/^\d+\.\d+\.\d+-[0-9a-f]+$/);

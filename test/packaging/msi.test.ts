@@ -90,5 +90,7 @@ describe('Windows MSI', () => {
     expect(readFileSync(path.join(dir, 'siaga-agent-service.xml'), 'utf8')).toBe(renderWinswXml());
     expect(readFileSync(path.join(dir, 'siaga-agent-service.exe')).subarray(0, 2).toString('latin1')).toBe('MZ');
     expect(readFileSync(path.join(dir, 'siaga-agent-service.exe.config'), 'utf8')).toContain('supportedRuntime version="v4.0"');
+    const notices = readFileSync(path.join(dir, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    for (const name of ['ws ', 'zod ', 'systeminformation ', 'Node.js', 'WinSW']) expect(notices).toContain(`\n${name}`);
   });
 });
