@@ -70,6 +70,8 @@ function auditOnFinish(access: Access, req: Request, res: Response, actor: { nam
   const path = req.originalUrl.split('?')[0] ?? req.path;
   res.on('finish', () => {
     if (res.statusCode >= 400 || res.locals.audited) return;
-    access.audit.record({ at: now(), actor: actor.name, via: actor.via, ip: req.ip ?? null, action: `${req.method} ${path.replace(/\/[0-9a-f-]{36}(?=\/|$)/gi, '/:id')}`, target: path, detail: { body: req.body ?? null, status: res.statusCode } });
+    // The matched route (`/v1/alerts/:id/ack`) names the action; the path says what it was done to.
+    const route = (req.route as { path?: unknown } | undefined)?.path;
+    access.audit.record({ at: now(), actor: actor.name, via: actor.via, ip: req.ip ?? null, action: `${req.method} ${typeof route === 'string' ? route : path}`, target: path, detail: { body: req.body ?? null, status: res.statusCode } });
   });
 }
