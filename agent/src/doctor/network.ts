@@ -52,15 +52,17 @@ export async function checkTcp(addresses: readonly string[], port: number): Prom
     if (!error) return { line: pass(`TCP connection to ${target} (${Math.round(performance.now() - started)} ms)`), address };
     failures.push(`${target} ${error}`);
   }
-  const refused = failures.every((f) => f.endsWith('ECONNREFUSED'));
-  return {
-    line: fail(
-      `No TCP connection to the collector: ${failures.join('; ')}`,
-      refused
-        ? `Nothing listens on port ${port}: is the collector running, and is the port in collector.url right?`
-        : `No answer within ${TIMEOUT_MS / 1000} s: a firewall drops the traffic, or the address is wrong.`,
-    ),
-  };
+  return { line: fail(`No TCP connection to the collector: ${failures.join('; ')}`, tcpFix(failures, port)) };
+}
+
+/** What to do, judged by how the connections failed (all the same way, or the first one's way). */
+function tcpFix(failures: readonly string[], port: number): string {
+  const codes = failures.map((f) => f.slice(f.lastIndexOf(' ') + 1));
+  if (codes.every((c) => c === 'ECONNREFUSED')) return `Nothing listens on port ${port}: is the collector running, and is the port in collector.url right?`;
+  if (codes.some((c) => c === 'ENETUNREACH' || c === 'EHOSTUNREACH')) {
+    return "No route to the collector: check this computer's network connection, gateway and VPN.";
+  }
+  return `No answer within ${TIMEOUT_MS / 1000} s: a firewall drops the traffic, or the address is wrong.`;
 }
 
 const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
