@@ -141,8 +141,9 @@ export function buildExecutables(targets = Object.keys(NODE_TARGETS)) {
 async function buildLocked(targets) {
   const commit = gitCommit();
   const { outfile: bundle, metafile } = await bundleAgent(commit);
-  const linux = NODE_TARGETS['linux-x64'];
-  writeAtomic(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(metafile, npmPackage(linux.pkg, linux.version)));
+  // Node.js's LICENSE is the same in every platform's package: take the first target's.
+  const runtime = NODE_TARGETS[targets[0]] ?? NODE_TARGETS['linux-x64'];
+  writeAtomic(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(metafile, npmPackage(runtime.pkg, runtime.version)));
   const built = [];
   for (const target of targets) built.push(await buildTarget(target, bundle, commit));
   writeChecksums();

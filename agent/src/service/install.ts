@@ -48,9 +48,14 @@ const fail = (message: string): never => {
   throw new SiagaError(ErrorCode.installFailed, message);
 };
 
-function requireAdmin(layout: InstallLayout): void {
-  if (layout.root || layout.platform === 'win32') return;
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) fail('installing the service needs root: run it with sudo');
+async function requireAdmin(layout: InstallLayout, run: CommandRunner): Promise<void> {
+  if (layout.root) return;
+  if (layout.platform !== 'win32') {
+    if (typeof process.getuid === 'function' && process.getuid() !== 0) fail('installing the service needs root: run it with sudo');
+    return;
+  }
+  // fltmc answers only an elevated caller (and, unlike `net session`, needs no Server service).
+  if ((await run('fltmc.exe', [])).code !== 0) fail('installing the service needs an elevated prompt: run it as Administrator');
 }
 
 /** The enroll secret to store, or undefined to keep the one already installed. */
@@ -139,7 +144,7 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
   const layout = layoutFor(options.platform, { root: options.root, prefix: options.prefix });
   const at = (p: string) => hostPath(layout, p);
   const live = !layout.root;
-  requireAdmin(layout);
+  await requireAdmin(layout, options.run);
   const manager = managerFor(options.platform);
 
   // Everything is checked before anything is written.
@@ -184,7 +189,7 @@ function removeIfEmpty(dir: string): void {
 export async function uninstall(options: UninstallOptions): Promise<InstallLayout> {
   const layout = layoutFor(options.platform, { root: options.root, prefix: options.prefix });
   const at = (p: string) => hostPath(layout, p);
-  requireAdmin(layout);
+  await requireAdmin(layout, options.run);
   const manager = managerFor(options.platform);
   if (!options.fromMsi) {
     if (!layout.root) await manager.deactivate(layout, options.run);
