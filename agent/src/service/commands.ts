@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ErrorCode, SiagaError } from '@siaga/shared';
 import { runCommand } from '../exec.js';
 import { install, managerFor, uninstall } from './install.js';
 import { installedPrefix, isTargetPlatform, layoutFor, type TargetPlatform } from './layout.js';
@@ -27,6 +28,12 @@ siaga-agent uninstall [--purge] [--root <dir>]
 const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
 
 class UsageError extends Error {}
+
+/** A file system refusal (EACCES, EBUSY, ...) becomes an install error with its message, not a stack trace. */
+function asInstallError(err: unknown): unknown {
+  if (err instanceof SiagaError || typeof (err as NodeJS.ErrnoException).code !== 'string') return err;
+  return new SiagaError(ErrorCode.installFailed, (err as Error).message, { cause: err });
+}
 
 /** The MSI only says that its custom action failed: leave the reason where an administrator looks. */
 function noteMsiFailure(err: unknown): void {
@@ -110,7 +117,7 @@ async function runInstall(argv: string[]): Promise<number> {
     run: runCommand,
   }).catch((err: unknown) => {
     if (values['from-msi']) noteMsiFailure(err);
-    throw err;
+    throw asInstallError(err);
   });
   const manager = managerFor(platform);
   if (layout.root) {
@@ -157,6 +164,8 @@ async function runUninstall(argv: string[]): Promise<number> {
     purge: values.purge,
     fromMsi: values['from-msi'],
     run: runCommand,
+  }).catch((err: unknown) => {
+    throw asInstallError(err);
   });
   const kept = values.purge ? '' : ` (kept ${layout.stateDir}; --purge removes it)`;
   process.stdout.write(`siaga-agent: uninstalled${kept}\n`);
