@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runCommand } from '../exec.js';
+import { readCaFile, trustedCas } from '../transport/trust.js';
 import { managerFor } from '../service/install.js';
 import { installedPrefix, isTargetPlatform, layoutFor } from '../service/layout.js';
 import { AGENT_COMMIT, AGENT_VERSION } from '../version.js';
 import { type CheckLine, fail, pass, renderChecklist, skip } from './checklist.js';
 import { checkNodeKey } from './enrollment.js';
 import { checkConfig, checkEnrollSecret, checkStateDir, readNodeKey } from './local.js';
-import { bareHost, checkDns, checkTcp, checkTls, portOf } from './network.js';
+import { bareHost, type CaList, checkDns, checkTcp, checkTls, portOf } from './network.js';
 import { checkProbes } from './probes.js';
 
 const USAGE = `siaga-agent doctor [--config <file>] [--skip-probes]
@@ -21,13 +21,12 @@ export interface DoctorOptions {
 }
 
 async function checkCollector(urls: { base: URL; agent: URL; secure: boolean }, caFile: string | undefined, nodeKey: string | undefined): Promise<CheckLine[]> {
-  let ca: Buffer | undefined;
-  if (caFile) {
-    try {
-      ca = readFileSync(caFile);
-    } catch (err) {
-      return [fail(`collector.caFile ${caFile} cannot be read: ${(err as Error).message}`, 'Reinstall with --ca-file <pem>, or correct collector.caFile.')];
-    }
+  // The same trust as the agent's transport: Node's default roots plus collector.caFile.
+  let ca: CaList;
+  try {
+    ca = trustedCas(readCaFile(caFile));
+  } catch (err) {
+    return [fail((err as Error).message, 'Reinstall with --ca-file <pem>, or correct collector.caFile.')];
   }
   const host = bareHost(urls.base);
   const port = portOf(urls.base);

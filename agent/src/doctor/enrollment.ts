@@ -1,12 +1,13 @@
 import { CloseCode } from '@siaga/shared';
 import WebSocket from 'ws';
 import { type CheckLine, fail, pass } from './checklist.js';
+import type { CaList } from './network.js';
 
 const TIMEOUT_MS = 10_000;
 
 type Handshake = { kind: 'open'; closeCode?: number } | { kind: 'refused'; status: number; body: string } | { kind: 'error'; message: string };
 
-function handshake(url: URL, nodeKey: string, ca: Buffer | undefined): Promise<Handshake> {
+function handshake(url: URL, nodeKey: string, ca: CaList): Promise<Handshake> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${nodeKey}` }, handshakeTimeout: TIMEOUT_MS, perMessageDeflate: false, ...(ca ? { ca } : {}) });
     let settled = false;
@@ -39,7 +40,7 @@ function handshake(url: URL, nodeKey: string, ca: Buffer | undefined): Promise<H
 }
 
 /** Does the collector accept this computer's node key? A real WebSocket handshake says. */
-export async function checkNodeKey(agentUrl: URL, nodeKey: string | undefined, ca: Buffer | undefined): Promise<CheckLine> {
+export async function checkNodeKey(agentUrl: URL, nodeKey: string | undefined, ca: CaList): Promise<CheckLine> {
   if (!nodeKey) {
     return {
       status: 'warn',

@@ -4,6 +4,9 @@ import tls from 'node:tls';
 import { type CheckLine, fail, pass, warn } from './checklist.js';
 
 const TIMEOUT_MS = 5_000;
+
+/** CAs to trust, as the agent's transport computes them; undefined: Node's defaults. */
+export type CaList = tls.SecureContextOptions['ca'];
 const EXPIRY_WARNING_DAYS = 14;
 
 export function portOf(url: URL): number {
@@ -71,7 +74,7 @@ const UNTRUSTED = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_
  * Looks at the collector's certificate the way the agent will (same CA list) and says in words
  * what is wrong with it: expired, not yet valid, untrusted, or issued for another name.
  */
-export async function checkTls(address: string, port: number, host: string, ca: Buffer | undefined, now = new Date()): Promise<CheckLine[]> {
+export async function checkTls(address: string, port: number, host: string, ca: CaList, now = new Date()): Promise<CheckLine[]> {
   let socket: tls.TLSSocket;
   try {
     socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
