@@ -42,10 +42,12 @@ function crossSite(req: Request): boolean {
  */
 export function requireAccess(access: Access, now: () => number): RequestHandler {
   return (req, res, next) => {
-    if (req.path !== '/v1' && !req.path.startsWith('/v1/')) return next();
-    const needs = requirementFor(req.method, req.path);
+    // Express matches routes without regard to case (`/V1/Audit` reaches `/v1/audit`): so must this.
+    const path = req.path.toLowerCase();
+    if (path !== '/v1' && !path.startsWith('/v1/')) return next();
+    const needs = requirementFor(req.method, path);
     if (needs === 'public') {
-      if (isWrite(req.method) && req.path.startsWith('/v1/ack/')) auditOnFinish(access, req, res, { name: 'acknowledge link', via: 'link' }, now);
+      if (isWrite(req.method) && path.startsWith('/v1/ack/')) auditOnFinish(access, req, res, { name: 'acknowledge link', via: 'link' }, now);
       return next();
     }
     const token = bearer(req);

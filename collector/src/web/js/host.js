@@ -6,10 +6,10 @@ import { hostLogCard } from './host-log.js';
 
 const COLORS = { ready: 'var(--ready)', degraded: 'var(--degraded)', not_ready: 'var(--not-ready)', offline: 'var(--offline)', unknown: 'var(--unknown)' };
 
-/** Seven days of verdicts as a coloured bar, oldest left. */
-function timeline(history, host, now) {
-  const from = now - 7 * 86_400_000;
+/** Up to seven days of verdicts as a coloured bar, oldest left (a new machine's bar starts at its first verdict). */
+function timeline(history, now) {
   const changes = [...history].reverse();
+  const from = Math.max(now - 7 * 86_400_000, Math.min(changes[0]?.at ?? now, now - 60_000));
   const bar = h('div', { class: 'timeline', title: 'Last 7 days' });
   changes.forEach((c, i) => {
     const start = Math.max(from, c.at);
@@ -20,7 +20,6 @@ function timeline(history, host, now) {
     span.style.background = c.verdict === 'offline' && c.expected ? '#8c959f' : COLORS[c.verdict];
     bar.append(span);
   });
-  if (changes.length === 0 && host) bar.append(h('span', {}));
   return bar;
 }
 
@@ -101,7 +100,7 @@ export function hostPage(main, id) {
       api(`/v1/hosts/${encodeURIComponent(id)}/history?from=${now - 7 * 86_400_000}`).catch(() => ({ history: [] })),
       api(`/v1/alerts?host=${encodeURIComponent(id)}&limit=20`).catch(() => ({ alerts: [] })),
       api(`/v1/hosts/${encodeURIComponent(id)}/inventory`).catch(() => null),
-      api(`/v1/hosts/${encodeURIComponent(id)}/events?limit=1`).catch(() => ({ maintenance: null })),
+      api(`/v1/hosts/${encodeURIComponent(id)}/alert-events?limit=1`).catch(() => ({ maintenance: null })),
     ]);
     if (closed) return;
     const reasons = host.reasons.length ? h('ul', { id: 'reasons' }, host.reasons.map((r) => h('li', { class: `st-${r.status}` }, r.reason))) : h('p', { class: 'muted', id: 'reasons' }, 'All checks pass.');
@@ -116,7 +115,7 @@ export function hostPage(main, id) {
         h(
           'div',
           {},
-          h('div', { class: 'card' }, h('h2', {}, 'Verdict history (7 days)'), timeline(history.history, host, now), h('ul', {}, history.history.slice(0, 12).map((c) => h('li', {}, `${time(c.at)} — ${c.verdict}${c.reasons[0] ? `: ${c.reasons[0].reason}` : ''}`)))),
+          h('div', { class: 'card' }, h('h2', {}, 'Verdict history'), timeline(history.history, now), h('ul', {}, history.history.slice(0, 12).map((c) => h('li', {}, `${time(c.at)} — ${c.verdict}${c.reasons[0] ? `: ${c.reasons[0].reason}` : ''}`)))),
           h('div', { class: 'card', id: 'host-alerts' }, h('h2', {}, 'Alerts'), alerts.alerts.length ? h('table', {}, h('tbody', {}, alerts.alerts.map((a) => alertRow(a, load, { host: false })))) : h('p', { class: 'muted' }, 'No alerts.')),
         ),
       ),

@@ -43,8 +43,8 @@ export function disconnectLive() {
 
 export async function reloadFleet() {
   const { hosts } = await api('/v1/hosts');
-  fleet.replace(hosts);
   performance.mark('siaga:fleet-loaded');
+  fleet.replace(hosts);
 }
 
 export async function refreshAlertCount() {
