@@ -11,6 +11,7 @@ debianPackages({
   ping: 'iputils-ping',
   openssl: 'openssl',
   smartctl: 'smartmontools',
+  chromium: 'chromium',
 });
 const pn = installAndBuild();
 // Installed versions above the security floor; `pnpm audit` where the registry answers it.
