@@ -12,6 +12,12 @@ debianPackages({
   openssl: 'openssl',
   smartctl: 'smartmontools',
   chromium: 'chromium',
+  // Packaging tests: the MSI, its tables, Authenticode tooling, unit verification, the .deb.
+  wixl: 'wixl',
+  msiinfo: 'msitools',
+  osslsigncode: 'osslsigncode',
+  'systemd-analyze': 'systemd',
+  'dpkg-deb': 'dpkg',
 });
 const pn = installAndBuild();
 // Installed versions above the security floor; `pnpm audit` where the registry answers it.
