@@ -80,19 +80,32 @@ async function until(probe, timeoutMs) {
   return undefined;
 }
 
+// The board and API need a signed-in user: the collector makes `admin` on its first start.
+const adminPasswordFile = path.join(demo, 'collector-data', 'initial-admin-password');
+let session = '';
+async function signIn() {
+  if (!existsSync(adminPasswordFile)) return;
+  const password = readFileSync(adminPasswordFile, 'utf8').trim();
+  const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password }) });
+  session = res.ok ? (res.headers.get('set-cookie') ?? '').split(';')[0] : '';
+}
+const api = (p) => fetch(`${base}${p}`, { headers: session ? { cookie: session } : {} });
+
 children.push(launch('collector', [path.join(ROOT, 'collector/dist/cli.js'), '--config', 'collector.yaml']));
 const healthy = await until(async () => (await fetch(`${base}/healthz`)).ok, 15_000);
 if (!healthy) {
   console.error(`siaga: the collector did not come up on ${base}; see ${path.join(demo, 'collector.log')}`);
   stop(1);
 } else {
+  await signIn();
   children.push(launch('agent', [path.join(ROOT, 'agent/dist/cli.js'), 'run', '--config', 'agent.yaml']));
   const hosts = await until(async () => {
-    const body = await (await fetch(`${base}/v1/hosts`)).json();
+    const body = await (await api('/v1/hosts')).json();
     return body.hosts.some((h) => h.lastSeq > 0) ? body.hosts : undefined;
   }, 20_000);
   console.log('');
   console.log(`siaga is running: collector ${base} (state in ${demo})`);
+  console.log(`  board:   ${base}/ (sign in as admin, password in ${adminPasswordFile})`);
   console.log(`  hosts:   ${base}/v1/hosts`);
   console.log(`  summary: ${base}/v1/fleet/summary`);
   console.log(`  policy:  ${path.join(demo, 'policy.yaml')} (edit it: agents pick changes up at once)`);
@@ -100,7 +113,7 @@ if (!healthy) {
   if (hosts) {
     // Give the first checks a moment to run so the verdict printed is the real one.
     await new Promise((r) => setTimeout(r, 3000));
-    const { hosts: judged } = await (await fetch(`${base}/v1/hosts`)).json();
+    const { hosts: judged } = await (await api('/v1/hosts')).json();
     for (const h of judged) {
       console.log(`  host ${h.hostname}: ${h.verdict}${h.reasons.length ? ` — ${h.reasons.map((r) => r.reason).join('; ')}` : ''}`);
     }
