@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { AuditLog } from './auth/audit.js';
+import { cliActor } from './auth/cli-actor.js';
 import { loadCollectorConfig } from './config.js';
 import { openDatabase } from './store/db.js';
 import { HostEventStore } from './store/host-events.js';
@@ -47,8 +49,9 @@ export function adminCommand(group: 'secrets' | 'hosts', argv: string[], io: Io 
   const db = openDatabase(config.dataDir);
   try {
     const print = (human: string, json: unknown) => io.out(values.json ? `${JSON.stringify(json, null, 2)}\n` : human);
-    if (group === 'secrets') return secrets(new SecretStore(db), action, id, config.enroll.secrets.length, print, io);
-    return hosts(new HostStore(db), new HostEventStore(db), action, id, print, io);
+    const code = group === 'secrets' ? secrets(new SecretStore(db), action, id, config.enroll.secrets.length, print, io) : hosts(new HostStore(db), new HostEventStore(db), action, id, print, io);
+    if (code === 0 && action !== 'list') new AuditLog(db).record({ at: Date.now(), actor: cliActor().name, via: 'cli', action: `${group === 'secrets' ? 'secret' : 'host'}.${action}`, target: id ?? null });
+    return code;
   } finally {
     db.close();
   }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { ErrorCode, SiagaError } from '@siaga/shared';
 import { Access, type Actor } from './auth/access.js';
+import { cliActor } from './auth/cli-actor.js';
 import { randomPassword } from './auth/passwords.js';
 import { isRole, ROLES } from './auth/roles.js';
 import type { User } from './auth/users.js';
@@ -24,17 +24,6 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
-}
-
-/** Who ran the command, for the audit log. */
-function cliActor(): Actor {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    // no passwd entry (containers)
-  }
-  return { name: `cli:${user}`, via: 'cli' };
 }
 
 /** A password from a file (first line), or a generated one that is printed once. */
