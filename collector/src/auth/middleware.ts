@@ -47,6 +47,8 @@ export function requireAccess(access: Access, now: () => number): RequestHandler
     if (path !== '/v1' && !path.startsWith('/v1/')) return next();
     const needs = requirementFor(req.method, path);
     if (needs === 'public') {
+      // Another site's page must not sign a browser in (to an account of the attacker's choosing).
+      if (path === '/v1/auth/login' && crossSite(req)) return sendError(res, ErrorCode.forbidden, 'cross-site sign-in refused');
       if (isWrite(req.method) && path.startsWith('/v1/ack/')) auditOnFinish(access, req, res, { name: 'acknowledge link', via: 'link' }, now);
       return next();
     }
