@@ -20,6 +20,9 @@ export const ErrorCode = {
   installFailed: 'SIAGA_ERR_INSTALL_FAILED',
   influxSpillFull: 'SIAGA_ERR_INFLUX_SPILL_FULL',
   tooManySecrets: 'SIAGA_ERR_TOO_MANY_SECRETS',
+  updateRefused: 'SIAGA_ERR_UPDATE_REFUSED',
+  updateRolledBack: 'SIAGA_ERR_UPDATE_ROLLED_BACK',
+  releaseInvalid: 'SIAGA_ERR_RELEASE_INVALID',
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

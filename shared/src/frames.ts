@@ -6,6 +6,7 @@ import { LIMITS } from './limits.js';
 import { metricSchema } from './metrics.js';
 import { agentPolicySchema } from './policy.js';
 import { epochMs, metricKey, printable, seqNumber } from './primitives.js';
+import { updateOfferSchema } from './release.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 const v = z.literal(PROTOCOL_VERSION);
@@ -106,6 +107,8 @@ export const welcomeFrameSchema = z.object({
   policy: agentPolicySchema,
   /** Hash of the inventory the collector holds for this host: the agent sends one only if its own differs. */
   inventoryHash: z.string().regex(/^[0-9a-f]{16,64}$/).optional(),
+  /** The agent build this host should run, when the collector's update settings name one. Older agents ignore it. */
+  update: updateOfferSchema.optional(),
 });
 
 export const ackFrameSchema = z.object({
@@ -119,6 +122,8 @@ export const policyFrameSchema = z.object({
   v,
   type: z.literal('policy'),
   policy: agentPolicySchema,
+  /** As in `welcome`: sent again when the offered build changes. */
+  update: updateOfferSchema.optional(),
 });
 
 /** A fixed set of diagnostics the collector may ask for. Never a shell. */

@@ -41,3 +41,4 @@ export {
 } from './frames.js';
 export { errorFrameFor, type FrameError, parseAgentFrame, parseCollectorFrame, type ParseResult } from './parse.js';
 export * from './enroll.js';
+export * from './release.js';
