@@ -2,12 +2,13 @@ import type { Logger } from '../log.js';
 import type { DeadLetter } from './dead-letter.js';
 import { type AnswerKind, droppedCount, offendingLines, type WriteAnswer } from './influx-answer.js';
 import type { LineWriter } from './influx-http.js';
+import type { Lines } from './lines.js';
 
 /**
  * How a batch ended: `done` when InfluxDB holds every point it will ever take (refused points are
  * in the dead-letter file); otherwise the lines still to write and why they were not written.
  */
-export type Delivery = { kind: 'done' } | { kind: 'config' | 'transient'; status: number; message: string; lines: string[] };
+export type Delivery = { kind: 'done' } | { kind: 'config' | 'transient'; status: number; message: string; lines: Lines };
 
 export interface DeliveryCounters {
   writeRequests: number;
@@ -41,13 +42,13 @@ export class BatchDeliverer {
     private readonly onAnswer: (ok: boolean, detail?: string) => void,
   ) {}
 
-  async deliver(lines: string[]): Promise<Delivery> {
+  async deliver(lines: Lines): Promise<Delivery> {
     this.counters.writeRequests++;
     const answer = await this.writer.write(lines);
     if (answer.kind !== 'ok') this.counters.errors[answer.kind]++;
     switch (answer.kind) {
       case 'ok':
-        this.counters.pointsWritten += lines.length;
+        this.counters.pointsWritten += lines.count;
         this.onAnswer(true);
         return DONE;
       case 'rejected':
@@ -55,8 +56,8 @@ export class BatchDeliverer {
         return this.rejected(lines, answer);
       case 'tooLarge':
         this.onAnswer(true);
-        if (lines.length > 1) return this.split(lines);
-        await this.bury(lines, answer.status, answer.message, true, 1);
+        if (lines.count > 1) return this.split(lines);
+        await this.bury(lines.toStrings(), answer.status, answer.message, true, 1);
         return DONE;
       default: {
         const detail = answer.status ? `HTTP ${answer.status}: ${answer.message}` : answer.message;
@@ -66,26 +67,27 @@ export class BatchDeliverer {
     }
   }
 
-  private async rejected(lines: string[], answer: Extract<WriteAnswer, { kind: 'rejected' }>): Promise<Delivery> {
+  private async rejected(lines: Lines, answer: Extract<WriteAnswer, { kind: 'rejected' }>): Promise<Delivery> {
     if (answer.partial) {
-      const named = offendingLines(answer.message, lines);
-      const refused = named.size > 0 ? lines.filter((_, i) => named.has(i)) : lines;
-      const dropped = named.size > 0 ? named.size : Math.min(lines.length, droppedCount(answer.message) ?? lines.length);
-      this.counters.pointsWritten += lines.length - dropped;
+      const text = lines.toStrings();
+      const named = offendingLines(answer.message, text);
+      const refused = named.size > 0 ? text.filter((_, i) => named.has(i)) : text;
+      const dropped = named.size > 0 ? named.size : Math.min(lines.count, droppedCount(answer.message) ?? lines.count);
+      this.counters.pointsWritten += lines.count - dropped;
       await this.bury(refused, answer.status, answer.message, named.size > 0, dropped);
       return DONE;
     }
     // Nothing was written. A type conflict between points of this batch: split to save the others.
-    if (lines.length > 1 && /field type conflict/i.test(answer.message)) return this.split(lines);
-    await this.bury(lines, answer.status, answer.message, true, lines.length);
+    if (lines.count > 1 && /field type conflict/i.test(answer.message)) return this.split(lines);
+    await this.bury(lines.toStrings(), answer.status, answer.message, true, lines.count);
     return DONE;
   }
 
   /** Halves, one after the other; stops at the first half that could not be written. */
-  private async split(lines: string[]): Promise<Delivery> {
-    const middle = Math.ceil(lines.length / 2);
+  private async split(lines: Lines): Promise<Delivery> {
+    const middle = Math.ceil(lines.count / 2);
     const first = await this.deliver(lines.slice(0, middle));
-    if (first.kind !== 'done') return { ...first, lines: [...first.lines, ...lines.slice(middle)] };
+    if (first.kind !== 'done') return { ...first, lines: first.lines.concat(lines.slice(middle)) };
     return this.deliver(lines.slice(middle));
   }
 

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { classifyAnswer, classifyNetworkError, type WriteAnswer } from './influx-answer.js';
+import type { Lines } from './lines.js';
 
 const gzip = promisify(zlib.gzip);
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -44,9 +45,8 @@ export class LineWriter {
     else if (opts.username !== undefined) this.auth = `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}`;
   }
 
-  async write(lines: readonly string[]): Promise<WriteAnswer> {
-    const text = Buffer.from(lines.join('\n') + '\n');
-    const body = this.opts.gzip ? await gzip(text, { level: 1 }) : text;
+  async write(lines: Lines): Promise<WriteAnswer> {
+    const body = this.opts.gzip ? await gzip(lines.bytes, { level: 1 }) : lines.bytes;
     const headers: http.OutgoingHttpHeaders = { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length };
     if (this.opts.gzip) headers['content-encoding'] = 'gzip';
     if (this.auth) headers.authorization = this.auth;

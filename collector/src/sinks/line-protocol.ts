@@ -15,22 +15,25 @@ const TRAILING_BACKSLASHES = /\\+$/;
 const MEASUREMENT_SPECIAL = /[, ]/g;
 const KEY_SPECIAL = /[,= ]/g;
 const STRING_SPECIAL = /["\\]/g;
+// The hot path: almost no name or value needs any of this, and one test is cheap.
+const NAME_MAY_NEED_WORK = /[ ,=\\\u0000-\u001f\u007f]/;
+const STRING_MAY_NEED_WORK = /["\\\r\n]/;
 
 function clean(text: string): string {
   return text.replace(CONTROL, ' ').replace(TRAILING_BACKSLASHES, '');
 }
 
 export function escapeMeasurement(name: string): string {
-  return clean(name).replace(MEASUREMENT_SPECIAL, '\\$&');
+  return NAME_MAY_NEED_WORK.test(name) ? clean(name).replace(MEASUREMENT_SPECIAL, '\\$&') : name;
 }
 
 /** Escapes a tag key, a tag value or a field key. */
 export function escapeKey(key: string): string {
-  return clean(key).replace(KEY_SPECIAL, '\\$&');
+  return NAME_MAY_NEED_WORK.test(key) ? clean(key).replace(KEY_SPECIAL, '\\$&') : key;
 }
 
 export function escapeStringField(value: string): string {
-  return `"${value.replace(/[\r\n]/g, ' ').replace(STRING_SPECIAL, '\\$&')}"`;
+  return STRING_MAY_NEED_WORK.test(value) ? `"${value.replace(/[\r\n]/g, ' ').replace(STRING_SPECIAL, '\\$&')}"` : `"${value}"`;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { Lines } from './lines.js';
 
 /**
  * One spilled batch on disk:
  *   length  4 bytes  payload length (LE)
  *   points  4 bytes  number of lines (LE)
  *   check   8 bytes  first 8 bytes of SHA-256 over length, points and payload
- *   payload          the batch's line protocol, lines joined by "\n"
+ *   payload          the batch's line protocol, each line ending with "\n"
  */
 export const HEADER_BYTES = 16;
 
@@ -16,11 +17,11 @@ function check(header: Buffer, payload: Buffer): Buffer {
   return createHash('sha256').update(header.subarray(0, 8)).update(payload).digest().subarray(0, 8);
 }
 
-export function encodeRecord(lines: readonly string[]): Buffer {
-  const payload = Buffer.from(lines.join('\n'));
+export function encodeRecord(lines: Lines): Buffer {
+  const payload = lines.bytes;
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(lines.length, 4);
+  header.writeUInt32LE(lines.count, 4);
   check(header, payload).copy(header, 8);
   return Buffer.concat([header, payload]);
 }
@@ -40,7 +41,7 @@ export function readHeader(buf: Buffer): RecordHeader | undefined {
 }
 
 /** The record's lines, or undefined when its checksum does not match. */
-export function decodeRecord(header: Buffer, payload: Buffer): string[] | undefined {
+export function decodeRecord(header: Buffer, payload: Buffer): Lines | undefined {
   if (!check(header, payload).equals(header.subarray(8, HEADER_BYTES))) return undefined;
-  return payload.toString('utf8').split('\n');
+  return Lines.parse(payload);
 }

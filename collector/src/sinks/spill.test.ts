@@ -2,14 +2,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Lines } from './lines.js';
 import { Spill, SpillFullError } from './spill.js';
 
-const batch = (tag: string, n = 3) => Array.from({ length: n }, (_, i) => `m,b=${tag} v=${i} ${1_700_000_000_000 + i}`);
+const text = (tag: string, n = 3) => Array.from({ length: n }, (_, i) => `m,b=${tag} v=${i} ${1_700_000_000_000 + i}`);
+const batch = (tag: string, n = 3) => Lines.of(text(tag, n));
 
 async function drainAll(spill: Spill): Promise<string[][]> {
   const out: string[][] = [];
   for (let b = await spill.peek(); b; b = await spill.peek()) {
-    out.push(b.lines);
+    out.push(b.lines.toStrings());
     await spill.consume(b);
   }
   return out;
@@ -38,7 +40,7 @@ describe('spill', () => {
     await spill.append(batch('f'));
     expect(spill.stats().backlogPoints).toBe(18);
     expect(spill.stats().segments).toBeGreaterThan(1);
-    expect(await drainAll(spill)).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map((t) => batch(t)));
+    expect(await drainAll(spill)).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map((t) => text(t)));
     expect(spill.stats()).toMatchObject({ backlogPoints: 0, backlogBytes: 0, segments: 1, corrupt: 0 });
     // Only the segment still open for appends remains.
     expect(readdirSync(dir).filter((f) => f.endsWith('.spill'))).toHaveLength(1);
@@ -52,9 +54,9 @@ describe('spill', () => {
     // No close: as after kill -9, only what reached the disk counts.
     const second = openSpill();
     expect(second.stats().backlogPoints).toBe(4);
-    expect(await drainAll(second)).toEqual([batch('b', 2), batch('c', 2)]);
+    expect(await drainAll(second)).toEqual([text('b', 2), text('c', 2)]);
     await second.append(batch('d', 1));
-    expect(await drainAll(second)).toEqual([batch('d', 1)]);
+    expect(await drainAll(second)).toEqual([text('d', 1)]);
   });
 
   it('skips a torn tail left by a crash in the middle of an append', async () => {
@@ -67,7 +69,7 @@ describe('spill', () => {
     truncateSync(full, readFileSync(full).length - 5);
     const reopened = openSpill();
     expect(reopened.stats().backlogPoints).toBe(3);
-    expect(await drainAll(reopened)).toEqual([batch('a')]);
+    expect(await drainAll(reopened)).toEqual([text('a')]);
     expect(reopened.stats().corrupt).toBe(1);
   });
 
@@ -82,22 +84,22 @@ describe('spill', () => {
     bytes[20] = bytes[20]! ^ 0xff;
     writeFileSync(full, bytes);
     const reopened = openSpill();
-    expect(await drainAll(reopened)).toEqual([batch('b')]);
+    expect(await drainAll(reopened)).toEqual([text('b')]);
     expect(reopened.stats().corrupt).toBe(1);
   });
 
   it('refuses appends beyond maxBytes with a stable code, and takes them again once drained', async () => {
-    // Each record is 16 header bytes + 4 lines of 23 bytes + 3 newlines = 111 bytes: three fit.
+    // Each record is 16 header bytes + 4 lines of 23 bytes and their newlines = 112 bytes: three fit.
     const spill = openSpill({ maxBytes: 350, segmentBytes: 200 });
     await spill.append(batch('a', 4));
     await spill.append(batch('b', 4));
     await spill.append(batch('c', 4));
-    expect(spill.stats().diskBytes).toBe(333);
+    expect(spill.stats().diskBytes).toBe(336);
     const refused = spill.append(batch('d', 4));
     await expect(refused).rejects.toBeInstanceOf(SpillFullError);
     await expect(refused).rejects.toMatchObject({ code: 'SIAGA_ERR_INFLUX_SPILL_FULL' });
     await drainAll(spill);
     await spill.append(batch('d', 4));
-    expect(await drainAll(spill)).toEqual([batch('d', 4)]);
+    expect(await drainAll(spill)).toEqual([text('d', 4)]);
   });
 });

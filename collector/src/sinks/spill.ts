@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import { type FileHandle, open, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, SiagaError } from '@siaga/shared';
+import type { Lines } from './lines.js';
 import { decodeRecord, encodeRecord, HEADER_BYTES, readHeader } from './spill-record.js';
 
 export interface SpillOptions {
@@ -25,7 +26,7 @@ export interface SpilledBatch {
   segment: number;
   offset: number;
   end: number;
-  lines: string[];
+  lines: Lines;
 }
 
 export class SpillFullError extends SiagaError {
@@ -95,13 +96,13 @@ export class Spill {
   }
 
   /** Resolves once the batch is on disk (fdatasync); concurrent appends share one sync. */
-  append(lines: readonly string[]): Promise<void> {
+  append(lines: Lines): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the spill is closed'));
     const record = encodeRecord(lines);
     if (this.stats().diskBytes + this.queuedBytes + record.length > this.opts.maxBytes) return Promise.reject(new SpillFullError(this.opts.maxBytes));
     this.queuedBytes += record.length;
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, points: lines.length, resolve, reject });
+      this.queue.push({ record, points: lines.count, resolve, reject });
       this.writing ??= this.writeQueued();
     });
   }
@@ -126,7 +127,7 @@ export class Spill {
     const seg = this.segments.find((s) => s.id === batch.segment);
     if (!seg || seg.pos !== batch.offset) return;
     seg.pos = batch.end;
-    seg.points = Math.max(0, seg.points - batch.lines.length);
+    seg.points = Math.max(0, seg.points - batch.lines.count);
     await this.savePosition(seg);
   }
 
