@@ -220,6 +220,22 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(fake.accepted()).toEqual(lines(points));
   });
 
+  it('a full spill refuses the write (the agent keeps the report and resends) and says so in a counter', async () => {
+    const port = fake.port;
+    await fake.close();
+    const s = await sink({ retries: 0, batchSize: 20_000, maxPendingPoints: 20_000, spill: { maxBytes: 1024 * 1024 } }, `http://127.0.0.1:${port}`);
+    // ~100 bytes per line: 12,000 points fill most of the 1 MiB spill.
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ measurement: 'm', tags: { host: `ws-${i % 100}`, padding: 'x'.repeat(40) }, fields: { v: i }, time: T + i }));
+    await s.write(many);
+    expect(s.stats().spill.backlogPoints).toBe(12_000);
+    await expect(s.write(many)).rejects.toMatchObject({ code: 'SIAGA_ERR_INFLUX_SPILL_FULL' });
+    expect(s.stats()).toMatchObject({ pointsSpilled: 12_000, pointsRefused: 12_000, pendingPoints: 0 });
+    fake = await FakeInfluxDB.start(port);
+    await until(() => s.stats().spill.backlogPoints === 0, 'the spill to drain');
+    await s.write(many);
+    expect(fake.accepted()).toHaveLength(24_000);
+  });
+
   it('backpressure: beyond maxPendingPoints a write waits (it is not even batched) until InfluxDB answers', async () => {
     fake.script('hang');
     const s = await sink({ batchSize: 5, maxPendingPoints: 10, concurrency: 1, flushIntervalMs: 60_000, timeoutMs: 5_000 });

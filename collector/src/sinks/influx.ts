@@ -72,6 +72,7 @@ export class InfluxSink implements Sink {
   private readonly influx: InfluxDB;
   private readonly writer: LineWriter;
   private readonly spill: Spill;
+  private readonly deadLetter: DeadLetter;
   private readonly deliverer: BatchDeliverer;
   private readonly sleeper = new Sleeper();
   private readonly maxPending: number;
@@ -108,8 +109,8 @@ export class InfluxSink implements Sink {
     });
     this.writer = new LineWriter({ ...config, maxSockets: config.concurrency + 1 });
     this.spill = Spill.open(path.join(dataDir, 'influx-spill'), { maxBytes: config.spill.maxBytes, segmentBytes: Math.min(16 * 1024 * 1024, Math.max(64 * 1024, config.spill.maxBytes / 16)) });
-    const deadLetter = new DeadLetter(path.join(dataDir, 'influx-dead-letter'), { maxBytes: config.deadLetter.maxBytes, files: 4 });
-    this.deliverer = new BatchDeliverer(this.writer, deadLetter, log, (ok, detail) => this.answered(ok, detail));
+    this.deadLetter = new DeadLetter(path.join(dataDir, 'influx-dead-letter'), { maxBytes: config.deadLetter.maxBytes, files: 4 });
+    this.deliverer = new BatchDeliverer(this.writer, this.deadLetter, log, (ok, detail) => this.answered(ok, detail));
     this.maxPending = config.maxPendingPoints ?? config.batchSize * (config.concurrency + 2);
   }
 
@@ -156,6 +157,7 @@ export class InfluxSink implements Sink {
     while (this.tasks.size > 0 || this.ready.length > 0) await Promise.allSettled([...this.tasks]);
     await this.drainer;
     await this.spill.close();
+    await this.deadLetter.close();
     this.writer.close();
   }
 
@@ -307,7 +309,12 @@ export class InfluxSink implements Sink {
 
   private async createDatabase(): Promise<boolean> {
     try {
-      await this.influx.createDatabase(this.config.database);
+      // Bounded: a server that takes the connection but never answers must not hold up the start.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${this.config.timeoutMs} ms`)), this.config.timeoutMs);
+      });
+      await Promise.race([this.influx.createDatabase(this.config.database), timeout]).finally(() => clearTimeout(timer));
       return true;
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not create the InfluxDB database (it may already exist or the user lacks the right)');
