@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { SiagaError } from '@siaga/shared';
 import { ADMIN_USAGE, adminCommand } from './admin-cli.js';
+import { RELEASE_USAGE, releaseCommand } from './release-cli.js';
 import { REPORT_USAGE, reportCommand } from './report-cli.js';
 import { USERS_USAGE, usersCommand } from './users-cli.js';
 import { Collector } from './collector.js';
@@ -15,7 +16,7 @@ const USAGE = `siaga-collector — endpoint readiness collector
 Usage:
   siaga-collector --config <file>         run the collector
   siaga-collector policy check <file>     validate a readiness policy file offline
-${ADMIN_USAGE}${USERS_USAGE}${REPORT_USAGE}  siaga-collector --version
+${ADMIN_USAGE}${USERS_USAGE}${REPORT_USAGE}${RELEASE_USAGE}  siaga-collector --version
 `;
 
 function policyCommand(args: string[]): number {
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'secrets' || argv[0] === 'hosts') return adminCommand(argv[0], argv.slice(1));
   if (argv[0] === 'users') return usersCommand(argv.slice(1));
   if (argv[0] === 'report') return reportCommand(argv.slice(1));
+  if (argv[0] === 'release') return releaseCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: 'string', short: 'c' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -70,8 +72,9 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => {
-    log.info('SIGHUP: reloading the policy');
+    log.info('SIGHUP: reloading the policy and the agent releases');
     collector.reloadPolicy();
+    collector.releases.scan();
     try {
       if (collector.reloadTls()) log.info('SIGHUP: TLS certificate and key reloaded');
     } catch (err) {

@@ -12,6 +12,7 @@ import { errorHandler } from './api/errors.js';
 import { hostsRouter } from './api/hosts.js';
 import { inventoryRouter } from './api/inventory.js';
 import type { CollectorConfig } from './config.js';
+import { downloadsRouter } from './downloads/router.js';
 import { serverTimeouts } from './gateway/admission.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
@@ -20,6 +21,8 @@ import type { Logger } from './log.js';
 import { Notifier } from './notify/index.js';
 import { FilePolicyProvider } from './policy/provider.js';
 import { ReadinessEngine } from './readiness/engine.js';
+import { ReleaseCatalog } from './releases/catalog.js';
+import { offerFor } from './releases/select.js';
 import { influxFields, SelfMetrics } from './selfmetrics.js';
 import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
@@ -49,6 +52,8 @@ export class Collector {
   readonly inventory: InventoryService;
   readonly notifier: Notifier;
   readonly alerts: AlertService;
+  /** Signed agent releases in the packages folder, offered to hosts per `updates`. */
+  readonly releases: ReleaseCatalog;
   private readonly sinks: Sink[] = [];
   private readonly selfMetrics: SelfMetrics;
   private readonly server: http.Server | https.Server;
@@ -67,6 +72,7 @@ export class Collector {
     if (config.influx) this.sinks.push(new InfluxSink(config.influx, log, config.dataDir));
     this.ingest = new Ingest(this.hosts, this.sinks, log);
     this.policies = new FilePolicyProvider(config.policyFile, log);
+    this.releases = new ReleaseCatalog(config.packages.dir, log);
     const readinessStore = new ReadinessStore(this.db);
     this.readiness = new ReadinessEngine({ hosts: this.hosts, policies: this.policies, store: readinessStore, write: (points) => this.writePoints(points), log, now });
     this.ingest.onReport((host, frame, receivedAt, live) => this.readiness.report(host, frame, receivedAt, live));
@@ -83,6 +89,8 @@ export class Collector {
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok', version: COLLECTOR_VERSION, agentsConnected: this.gateway.connections().length, influx: config.influx ? 'configured' : 'disabled', policy: this.policies.status() });
     });
+    // Public: installers and agents fetch packages and install lines without a user.
+    app.use(downloadsRouter({ packagesDir: config.packages.dir, catalog: this.releases, publicUrl: config.publicUrl, releaseKey: config.updates.publicKey, tls: Boolean(config.tls) }));
     app.use(enrollRouter({ hosts: this.hosts, secrets: this.secrets, configSecrets: config.enroll.secrets, rate: config.gateway.enrollRate, events: this.events, log, now }));
     app.use(enrollmentAdminRouter({ hosts: this.hosts, secrets: this.secrets, events: this.events, configSecrets: config.enroll.secrets.length, revoked: (ids) => this.gateway.revoked(ids), now }));
     app.use(hostsRouter({ hosts: this.hosts, readiness: this.readiness, readinessStore, connection: (id) => this.gateway.connection(id), now }));
@@ -104,11 +112,12 @@ export class Collector {
       limits: config.gateway,
       onDuplicate: (host, info) => this.events.record(host.id, 'duplicate_identity', { hostname: host.hostname, ...info }, now()),
       onHello: (conn) => {
-        log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent connected');
+        log.info({ host: conn.host.id, hostname: conn.host.hostname, agentVersion: conn.host.agentVersion }, 'agent connected');
         this.alerts.sources.onHello(conn.host, conn.clockSkewMs);
       },
       onPolicySent: (conn) => this.readiness.policySent(conn.host, now()),
       inventoryHash: (hostId) => this.inventory.hash(hostId),
+      updateOffer: (host) => offerFor(config.updates, this.releases, host),
       onInventory: (conn, frame) => this.inventory.receive(conn, conn.host, frame),
       onGoodbye: (conn, reason) => {
         log.info({ host: conn.host.id, reason }, 'agent said goodbye');
@@ -125,6 +134,7 @@ export class Collector {
       this.gateway.connections().forEach((c) => c.pushPolicy());
       this.inventory.reevaluateAll();
     });
+    this.releases.onChange(() => this.gateway.connections().forEach((c) => c.pushPolicy()));
   }
 
   async start(): Promise<AddressInfo> {
@@ -134,6 +144,7 @@ export class Collector {
       this.server.listen(this.config.listen.port, this.config.listen.host, () => resolve());
     });
     this.policies.watch();
+    this.releases.start(this.config.updates.rescanSec * 1000);
     this.readiness.start();
     this.storeChanges.start();
     this.events.pruneOld(Date.now());
@@ -159,6 +170,7 @@ export class Collector {
 
   async stop(): Promise<void> {
     this.policies.close();
+    this.releases.stop();
     this.readiness.stop();
     this.storeChanges.stop();
     this.selfMetrics.stop();

@@ -7,6 +7,7 @@ import { durationSec } from './policy/duration.js';
 import { alertsConfigSchema, checkTierReceivers } from './alerts/config.js';
 import { gatewaySchema } from './gateway/limits.js';
 import { notifyConfigSchema } from './notify/config.js';
+import { packagesSchema, updatesSchema } from './releases/config.js';
 import { resolveTlsPaths, tlsSchema } from './tls.js';
 
 const influxSchema = z
@@ -97,6 +98,10 @@ export const collectorConfigSchema = z
     alerts: alertsConfigSchema.prefault({}),
     /** Base URL people reach the collector at (acknowledge links, the board); default http://<listen>. */
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Agent packages served at /downloads/ (docs/install.md). */
+    packages: packagesSchema.prefault({}),
+    /** Which agent release hosts run, per site, group, tag or host (docs/install.md, automatic updates). */
+    updates: updatesSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => checkTierReceivers(c.alerts, c.notify.receivers.map((r) => r.name), ctx));
@@ -114,6 +119,7 @@ export function parseCollectorConfig(raw: unknown, baseDir = process.cwd()): Col
   config.dataDir = path.resolve(baseDir, config.dataDir);
   if (config.policyFile) config.policyFile = path.resolve(baseDir, config.policyFile);
   if (config.tls) config.tls = resolveTlsPaths(config.tls, baseDir);
+  config.packages.dir = path.resolve(baseDir, config.packages.dir);
   return config;
 }
 

@@ -11,6 +11,7 @@ import {
   parseAgentFrame,
   PROTOCOL_VERSION,
   type ReportFrame,
+  type UpdateOffer,
 } from '@siaga/shared';
 import WebSocket from 'ws';
 import type { Ingest } from '../ingest/ingest.js';
@@ -30,6 +31,8 @@ export interface ConnectionDeps {
   onInventory?: (conn: AgentConnection, frame: InventoryFrame) => void;
   /** Hash of the inventory the collector holds for a host, told in `welcome`. */
   inventoryHash?: (hostId: string) => string | undefined;
+  /** The agent build a host should run, told in `welcome` and `policy` (automatic updates). */
+  updateOffer?: (host: HostRecord) => UpdateOffer | undefined;
   onClose?: (conn: AgentConnection) => void;
   /** Bytes queued towards an agent that does not read, at most; beyond it the socket is dropped. */
   maxBufferedBytes?: number;
@@ -49,6 +52,8 @@ export class AgentConnection {
   private acceptedSeq: number;
   private ackChain: Promise<void> = Promise.resolve();
   private policyVersion: string | undefined;
+  /** The update offer last sent (version and hash), if any. */
+  private updateKey: string | undefined;
   private readonly pending = new Map<string, { resolve: (r: CommandResultFrame) => void; timer: NodeJS.Timeout }>();
   private commandCounter = 0;
   private warnings = { windowStart: 0, logged: 0, suppressed: 0 };
@@ -91,14 +96,18 @@ export class AgentConnection {
     this.ws.close(code, reason);
   }
 
-  /** Pushes the host's policy if it differs from what the agent runs. */
+  /** Pushes the host's policy, and the update offered to it, when either differs from what the agent was sent. */
   pushPolicy(): void {
     if (!this.helloed) return;
     const policy = this.deps.policies.forHost(this.host).agent;
-    if (policy.version === this.policyVersion) return;
+    const update = this.deps.updateOffer?.(this.host);
+    const updateKey = update ? `${update.version}/${update.sha256}` : undefined;
+    const policyChanged = policy.version !== this.policyVersion;
+    if (!policyChanged && updateKey === this.updateKey) return;
     this.policyVersion = policy.version;
-    this.send({ v: PROTOCOL_VERSION, type: 'policy', policy });
-    this.deps.onPolicySent?.(this);
+    this.updateKey = updateKey;
+    this.send({ v: PROTOCOL_VERSION, type: 'policy', policy, ...(update ? { update } : {}) });
+    if (policyChanged) this.deps.onPolicySent?.(this);
   }
 
   /** Sends one of the fixed diagnostics commands; resolves with the agent's answer or a timeout. */
@@ -193,7 +202,9 @@ export class AgentConnection {
     const policy = this.deps.policies.forHost(this.host).agent;
     this.policyVersion = policy.version;
     const inventoryHash = this.deps.inventoryHash?.(this.host.id);
-    this.send({ v: PROTOCOL_VERSION, type: 'welcome', hostId: this.host.id, serverTime: now, ackedSeq: this.acceptedSeq, policy, ...(inventoryHash ? { inventoryHash } : {}) });
+    const update = this.deps.updateOffer?.(this.host);
+    this.updateKey = update ? `${update.version}/${update.sha256}` : undefined;
+    this.send({ v: PROTOCOL_VERSION, type: 'welcome', hostId: this.host.id, serverTime: now, ackedSeq: this.acceptedSeq, policy, ...(inventoryHash ? { inventoryHash } : {}), ...(update ? { update } : {}) });
     this.deps.onHello?.(this, hello);
     this.deps.onPolicySent?.(this);
   }
