@@ -16,6 +16,8 @@ import { StateFile } from './state.js';
 import { CollectorClient } from './transport/client.js';
 import { readCaFile, trustedCas } from './transport/trust.js';
 import { collectorUrls } from './transport/urls.js';
+import { VERSION_NAME } from './service/layout.js';
+import { Updater } from './update/updater.js';
 import { AGENT_VERSION } from './version.js';
 
 type Trigger = ReportFrame['trigger'];
@@ -30,6 +32,7 @@ export class Agent {
   private readonly evaluator = new CheckEvaluator();
   private readonly spool: ReportSpool;
   private client: CollectorClient | undefined;
+  private updater: Updater | undefined;
   private facts: HostFacts | undefined;
   private policy: AgentPolicy | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -67,6 +70,23 @@ export class Agent {
   async start(): Promise<void> {
     const urls = collectorUrls(this.config.collector.url, this.config.collector.allowInsecure);
     const ca = trustedCas(readCaFile(this.config.collector.caFile));
+    this.updater = new Updater({
+      config: this.config.update,
+      stateDir: this.config.stateDir,
+      baseUrl: urls.base,
+      ca,
+      log: this.log,
+      version: AGENT_VERSION,
+      versionName: VERSION_NAME,
+      send: (frame) => {
+        if (!this.client?.online) return false;
+        this.client.sendFrame(frame);
+        return true;
+      },
+      shutdown: (reason) => this.stop(reason),
+    });
+    // A new version whose probation ran out is rolled back before it connects.
+    await this.updater.resume();
     this.facts = await readHostFacts(this.config.identity.hostname, this.config.identity.fingerprint);
     const facts = this.facts;
     this.client = new CollectorClient({
@@ -84,8 +104,10 @@ export class Agent {
       onPolicy: (policy) => this.applyPolicy(policy),
       onWelcome: (collectorInventoryHash) => {
         this.collectorInventoryHash = collectorInventoryHash;
+        this.updater?.welcomed();
         void this.sendInventory(false);
       },
+      onUpdate: (offer) => void this.updater?.offer(offer),
       onCommand: (command) => this.handleCommand(command),
     });
     this.client.start();
@@ -97,6 +119,7 @@ export class Agent {
 
   async stop(reason: 'shutdown' | 'sleep' | 'restart' | 'update' | 'uninstall' = 'shutdown'): Promise<void> {
     this.stopped = true;
+    this.updater?.stop();
     clearTimeout(this.timer);
     clearInterval(this.watchTimer);
     clearInterval(this.inventoryTimer);

@@ -4,6 +4,23 @@ import { describeIssues, ErrorCode, fieldIssues, labelsSchema, SiagaError } from
 import YAML from 'yaml';
 import { z } from 'zod';
 
+const updateConfigSchema = z
+  .object({
+    /** Off: offers are ignored. On (the default) it still needs the release key. */
+    enabled: z.boolean().default(true),
+    /** The release key's public half (base64, from `siaga-collector release keygen`): only builds it signed are run. */
+    publicKey: z.string().min(1).optional(),
+    /** A file holding it (written by `siaga-agent install --release-key`). */
+    publicKeyFile: z.string().min(1).optional(),
+    /** The versioned program folder (`<prefix>/lib/siaga-agent`) when this executable does not run from it (labs, tests). */
+    installDir: z.string().min(1).optional(),
+    /** A new version that gets no welcome from the collector within this long is rolled back. */
+    confirmTimeoutSec: z.number().int().min(1).max(86_400).default(300),
+    /** After a failed download, the same build is tried again after this long (doubling, at most a day). */
+    retryAfterSec: z.number().int().min(1).max(86_400).default(3600),
+  })
+  .strict();
+
 export const agentConfigSchema = z
   .object({
     collector: z
@@ -45,10 +62,13 @@ export const agentConfigSchema = z
     /** Local probe settings; the collector's policy overrides them key by key. */
     probes: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).strict().default({ level: 'info' }),
+    /** Automatic updates to the build the collector offers (docs/install.md). */
+    update: updateConfigSchema.prefault({}),
   })
   .strict();
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
+export type UpdateConfig = AgentConfig['update'];
 
 /** Parses a config document; errors name the exact field (`collector.url: Invalid URL`). */
 export function parseAgentConfig(raw: unknown, baseDir = process.cwd()): AgentConfig {
@@ -62,6 +82,8 @@ export function parseAgentConfig(raw: unknown, baseDir = process.cwd()): AgentCo
   config.stateDir = path.resolve(baseDir, config.stateDir);
   if (config.collector.enrollSecretFile) config.collector.enrollSecretFile = path.resolve(baseDir, config.collector.enrollSecretFile);
   if (config.collector.caFile) config.collector.caFile = path.resolve(baseDir, config.collector.caFile);
+  if (config.update.publicKeyFile) config.update.publicKeyFile = path.resolve(baseDir, config.update.publicKeyFile);
+  if (config.update.installDir) config.update.installDir = path.resolve(baseDir, config.update.installDir);
   return config;
 }
 

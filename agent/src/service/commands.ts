@@ -12,6 +12,7 @@ export const INSTALL_USAGE = `siaga-agent install --collector <url> --enroll-sec
     --enroll-secret-file <file>  file holding the organisation's enroll secret (copied, private)
     --site <name> --group <name> --tags <a,b>   labels the collector's policies select on
     --ca-file <pem>              CA bundle that signs the collector's certificate
+    --release-key <base64>       release key (siaga-collector release keygen): enables automatic updates
     --allow-insecure             allow plain http:// to a non-loopback collector
     --root <dir>                 stage the files under <dir> only (packaging); no service calls
     --prefix <dir>               program prefix on Linux and macOS (default /usr/local)
@@ -84,6 +85,7 @@ async function runInstall(argv: string[]): Promise<number> {
       group: { type: 'string' },
       tags: { type: 'string' },
       'ca-file': { type: 'string' },
+      'release-key': { type: 'string' },
       'allow-insecure': { type: 'boolean', default: false },
       root: { type: 'string' },
       prefix: { type: 'string' },
@@ -109,6 +111,7 @@ async function runInstall(argv: string[]): Promise<number> {
     enrollSecret: given(values['enroll-secret']),
     enrollSecretFile: given(values['enroll-secret-file']),
     caFile: given(values['ca-file']),
+    releaseKey: given(values['release-key']),
     allowInsecure: values['allow-insecure'],
     site: given(values.site),
     group: given(values.group),

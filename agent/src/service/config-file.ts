@@ -8,6 +8,8 @@ export interface ConfigAnswers {
   collectorUrl: string;
   /** Whether a CA bundle is installed next to the config. */
   withCaFile: boolean;
+  /** Whether a release key is installed next to the config. */
+  withReleaseKey: boolean;
   allowInsecure: boolean;
   site?: string | undefined;
   group?: string | undefined;
@@ -40,6 +42,7 @@ export function renderAgentConfig(layout: InstallLayout, answers: ConfigAnswers)
     },
     stateDir: layout.stateDir,
     labels,
+    ...(answers.withReleaseKey ? { update: { publicKeyFile: layout.releaseKeyFile } } : {}),
   };
   try {
     const config = parseAgentConfig(structuredClone(doc), layout.configDir);

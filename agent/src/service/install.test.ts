@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,6 +130,17 @@ describe('install --root (linux)', () => {
     await install(options({ caFile: ca }));
     expect(loadAgentConfig(at('/etc/siaga/agent.yaml')).collector.caFile).toBe('/etc/siaga/collector-ca.pem');
     expect(readFileSync(at('/etc/siaga/collector-ca.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('installs the release key for automatic updates, keeps it when the config is rewritten, and refuses a malformed one', async () => {
+    const key = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string;
+    const releaseKey = Buffer.from(key, 'base64url').toString('base64');
+    await install(options({ releaseKey }));
+    expect(loadAgentConfig(at('/etc/siaga/agent.yaml')).update.publicKeyFile).toBe('/etc/siaga/release-key.pub');
+    expect(readFileSync(at('/etc/siaga/release-key.pub'), 'utf8')).toBe(`${releaseKey}\n`);
+    await install(options({ site: 'branch' }));
+    expect(loadAgentConfig(at('/etc/siaga/agent.yaml')).update.publicKeyFile).toBe('/etc/siaga/release-key.pub');
+    await expect(install(options({ releaseKey: 'c2hvcnQ=' }))).rejects.toThrow(/^--release-key: expected the 32-byte Ed25519 public key in base64/);
   });
 });
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SiagaError } from '@siaga/shared';
 import type { CommandRunner } from '../exec.js';
+import { parseReleaseKey } from '../update/release-key.js';
 import { renderAgentConfig } from './config-file.js';
 import { copyFileAtomic, ensureDir, exists, linkTarget, remove, switchSymlink, writeFileAtomic } from './files.js';
 import { hostPath, type InstallLayout, layoutFor, SERVICE_NAME, type TargetPlatform, VERSION_NAME } from './layout.js';
@@ -21,6 +22,8 @@ export interface InstallOptions {
   enrollSecret?: string | undefined;
   enrollSecretFile?: string | undefined;
   caFile?: string | undefined;
+  /** The release key's public half (base64): automatic updates run only builds it signed. */
+  releaseKey?: string | undefined;
   allowInsecure: boolean;
   site?: string | undefined;
   group?: string | undefined;
@@ -122,10 +125,19 @@ function configFiles(layout: InstallLayout, options: InstallOptions, secret: str
       fail(`--ca-file: cannot read ${options.caFile}: ${(err as Error).message}`);
     }
   }
+  if (options.releaseKey !== undefined) {
+    try {
+      parseReleaseKey(options.releaseKey, '--release-key');
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    files.push({ path: layout.releaseKeyFile, content: `${options.releaseKey.trim()}\n`, mode: 0o600 });
+  }
   if (options.collectorUrl) {
     const text = renderAgentConfig(layout, {
       collectorUrl: options.collectorUrl,
       withCaFile: Boolean(options.caFile) || exists(hostPath(layout, layout.caFile)),
+      withReleaseKey: options.releaseKey !== undefined || exists(hostPath(layout, layout.releaseKeyFile)),
       allowInsecure: options.allowInsecure,
       site: options.site,
       group: options.group,
@@ -149,8 +161,8 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
 
   // Everything is checked before anything is written.
   const secret = newSecret(options);
-  if (!options.collectorUrl && (options.site || options.group || options.tags.length > 0 || options.caFile || options.allowInsecure)) {
-    fail('--site, --group, --tags, --ca-file and --allow-insecure rewrite the config: pass --collector with them');
+  if (!options.collectorUrl && (options.site || options.group || options.tags.length > 0 || options.caFile || options.releaseKey || options.allowInsecure)) {
+    fail('--site, --group, --tags, --ca-file, --release-key and --allow-insecure rewrite the config: pass --collector with them');
   }
   const hasConfig = Boolean(options.collectorUrl) || exists(at(layout.configFile));
   if (live && !options.fromMsi && !hasConfig) fail('first install: pass --collector <url> and --enroll-secret-file <file>');
@@ -196,7 +208,7 @@ export async function uninstall(options: UninstallOptions): Promise<InstallLayou
     remove(at(layout.serviceFile));
     if (!layout.root && manager === systemdManager) await systemdManager.afterRemoval(options.run);
   }
-  for (const file of [layout.configFile, layout.secretFile, layout.caFile]) remove(at(file));
+  for (const file of [layout.configFile, layout.secretFile, layout.caFile, layout.releaseKeyFile]) remove(at(file));
   if (options.purge) {
     remove(at(layout.stateDir));
     if (layout.logDir) remove(at(layout.logDir));

@@ -26,6 +26,11 @@ export function renderLaunchdPlist(layout: InstallLayout): string {
 \t<array>
 ${args}
 \t</array>
+\t<key>EnvironmentVariables</key>
+\t<dict>
+\t\t<key>SIAGA_SERVICE_MANAGER</key>
+\t\t${string('launchd')}
+\t</dict>
 \t<key>RunAtLoad</key>
 \t<true/>
 \t<key>KeepAlive</key>

@@ -32,6 +32,8 @@ export interface InstallLayout {
   configFile: string;
   secretFile: string;
   caFile: string;
+  /** The release key's public half: only builds it signed are run by automatic updates. */
+  releaseKeyFile: string;
   stateDir: string;
   /** Where the service's output goes when the service manager has no journal (macOS, Windows). */
   logDir: string | undefined;
@@ -72,6 +74,7 @@ export function layoutFor(platform: TargetPlatform, options: LayoutOptions = {})
     configFile: p.join(configDir, 'agent.yaml'),
     secretFile: p.join(configDir, 'enroll-secret'),
     caFile: p.join(configDir, 'collector-ca.pem'),
+    releaseKeyFile: p.join(configDir, 'release-key.pub'),
     stateDir: platform === 'darwin' ? p.join(configDir, 'state') : `/var/lib/${SERVICE_NAME}`,
     logDir: platform === 'darwin' ? '/Library/Logs/siaga' : undefined,
     serviceFile: platform === 'darwin' ? `/Library/LaunchDaemons/${LAUNCHD_LABEL}.plist` : p.join(prefix, 'lib', 'systemd', 'system', `${SERVICE_NAME}.service`),
@@ -97,6 +100,7 @@ function windowsLayout(root: string, env: NodeJS.ProcessEnv): InstallLayout {
     configFile: w.join(dataDir, 'agent.yaml'),
     secretFile: w.join(dataDir, 'enroll-secret'),
     caFile: w.join(dataDir, 'collector-ca.pem'),
+    releaseKeyFile: w.join(dataDir, 'release-key.pub'),
     stateDir: w.join(dataDir, 'state'),
     logDir: w.join(dataDir, 'logs'),
     serviceFile: w.join(programDir, `${SERVICE_NAME}-service.xml`),

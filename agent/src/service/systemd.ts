@@ -24,6 +24,8 @@ ConditionPathExists=${layout.configFile}
 [Service]
 Type=simple
 ExecStart=${layout.executable} run --config ${layout.configFile}
+# Tells the agent that an exit after an automatic update is followed by a restart.
+Environment=SIAGA_SERVICE_MANAGER=systemd
 Restart=always
 RestartSec=10s
 TimeoutStopSec=20s
@@ -43,7 +45,8 @@ MemoryMax=384M
 CapabilityBoundingSet=CAP_NET_RAW CAP_SYS_RAWIO CAP_SYS_ADMIN CAP_DAC_READ_SEARCH
 NoNewPrivileges=yes
 ProtectSystem=strict
-ReadWritePaths=${layout.stateDir}
+# The program folder too: automatic updates place new versions beside the running one.
+ReadWritePaths=${layout.stateDir} ${layout.programDir}
 # Read-only rather than hidden: backup and application checks may look at users' folders.
 ProtectHome=read-only
 PrivateTmp=yes

@@ -31,6 +31,7 @@ export function renderWinswXml(): string {
   <executable>%BASE%\\${SERVICE_NAME}.exe</executable>
   <arguments>run --config "%ProgramData%\\siaga\\agent.yaml"</arguments>
   <workingdirectory>%ProgramData%\\siaga</workingdirectory>
+  <env name="SIAGA_SERVICE_MANAGER" value="winsw"/>
   <logpath>%ProgramData%\\siaga\\logs</logpath>
   <log mode="roll-by-size">
     <sizeThreshold>10240</sizeThreshold>

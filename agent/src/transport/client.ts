@@ -12,6 +12,7 @@ import {
   type OsInfo,
   parseCollectorFrame,
   PROTOCOL_VERSION,
+  type UpdateOffer,
 } from '@siaga/shared';
 import WebSocket from 'ws';
 import type { Logger } from '../log.js';
@@ -46,6 +47,8 @@ export interface ClientOptions {
   onPolicy: (policy: AgentPolicy) => void;
   /** The collector said welcome; it holds the inventory with this hash (if any). */
   onWelcome?: (inventoryHash: string | undefined) => void;
+  /** The collector offers a build to run (in `welcome` and `policy`). */
+  onUpdate?: (offer: UpdateOffer) => void;
   onCommand: (command: CommandFrame) => Promise<Omit<CommandResultFrame, 'v' | 'type' | 'id'>>;
   onStatus?: (status: ConnectionStatus) => void;
 }
@@ -252,6 +255,7 @@ export class CollectorClient {
           this.opts.onStatus?.('online');
           this.opts.onPolicy(frame.policy);
           this.opts.onWelcome?.(frame.inventoryHash);
+          if (frame.update) this.opts.onUpdate?.(frame.update);
           this.pump();
           break;
         case 'ack':
@@ -260,6 +264,7 @@ export class CollectorClient {
           break;
         case 'policy':
           this.opts.onPolicy(frame.policy);
+          if (frame.update) this.opts.onUpdate?.(frame.update);
           break;
         case 'command':
           void this.opts.onCommand(frame).then(
