@@ -3,15 +3,19 @@
 //   1. esbuild bundles agent/src/cli.ts and everything it imports into one CommonJS file,
 //   2. a Node.js of the target's exact version turns it into a SEA blob,
 //   3. postject injects the blob into a copy of the target's Node.js binary.
-// Output: dist/agent/siaga-agent-<os>-<arch>[.exe] and dist/agent/SHA256SUMS.
+// Output: dist/agent/siaga-agent-<os>-<arch>[.exe], SHA256SUMS, build.json (version and commit, read
+// by `siaga-collector release sign`) and the install scripts the collector serves.
 //
-//   node packaging/build-sea.mjs [--targets linux-x64,win-x64,darwin-x64]
+//   node packaging/build-sea.mjs [--targets linux-x64,win-x64,darwin-x64] [--version 0.2.0-rc.1 --out <dir>]
+//
+// --version builds another version than the sources say (pre-releases, tests of updates); give
+// it its own --out so dist/agent keeps the release build.
 //
 // A target is rebuilt only when its inputs (bundle, runtime, assets, this script) changed.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { CACHE, ensureDebianPackage, gitCommit, isMain, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, withBuildLock, writeAtomic, writeChecksums } from './lib/common.mjs';
+import { CACHE, ensureDebianPackage, gitCommit, isMain, loadAgentModule, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, withBuildLock, writeAtomic, writeChecksums } from './lib/common.mjs';
 import { thirdPartyNotices } from './lib/notices.mjs';
 import { NODE_TARGETS } from './lib/pins.mjs';
 
@@ -22,7 +26,11 @@ import { NODE_TARGETS } from './lib/pins.mjs';
 const OPTIONAL_NATIVE = ['bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor'];
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
-async function bundleAgent(commit) {
+/** The install scripts the collector serves from the packages folder next to the executables. */
+const SCRIPTS = ['install.sh', 'macos/mdm-install.sh'];
+const VERSION_PATTERN = /^\d{1,4}\.\d{1,4}\.\d{1,6}(?:-[0-9A-Za-z][0-9A-Za-z.-]{0,39})?$/;
+
+async function bundleAgent(commit, version) {
   const esbuild = await import('esbuild');
   const outfile = path.join(CACHE, 'sea', 'siaga-agent.cjs');
   const result = await esbuild.build({
@@ -36,6 +44,7 @@ async function bundleAgent(commit) {
     external: OPTIONAL_NATIVE,
     define: {
       __SIAGA_COMMIT__: JSON.stringify(commit),
+      ...(version ? { __SIAGA_VERSION__: JSON.stringify(version) } : {}),
       'process.env.WS_NO_BUFFER_UTIL': '"1"',
       'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
     },
@@ -81,7 +90,7 @@ function prepareRuntime(target, spec, work) {
   return copy;
 }
 
-async function buildTarget(target, bundle, commit) {
+async function buildTarget(target, bundle, commit, out) {
   const spec = NODE_TARGETS[target];
   if (!spec) throw new Error(`unknown target ${target} (known: ${Object.keys(NODE_TARGETS).join(', ')})`);
   const work = path.join(CACHE, 'sea', target);
@@ -106,8 +115,8 @@ async function buildTarget(target, bundle, commit) {
       signedOnMac: target === 'darwin-x64' && process.platform === 'darwin',
     }),
   );
-  const exe = path.join(OUT, spec.exe);
-  const stamp = path.join(OUT, `.${spec.exe}.inputs`);
+  const exe = path.join(out, spec.exe);
+  const stamp = path.join(out, `.${spec.exe}.inputs`);
   if (existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs) {
     log(`${spec.exe} is up to date`);
     return exe;
@@ -126,32 +135,40 @@ async function buildTarget(target, bundle, commit) {
     if (process.platform === 'darwin') run('codesign', ['--sign', process.env.SIAGA_CODESIGN_IDENTITY ?? '-', '--force', binary]);
     else log('darwin-x64: built on Linux, so its code signature is invalid: build this target on a Mac (node packaging/build-sea.mjs --targets darwin-x64) for a signed executable');
   }
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(out, { recursive: true });
   renameSync(binary, exe);
   writeFileSync(stamp, inputs);
   log(`built ${spec.exe} (Node.js ${spec.version}, commit ${commit}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return exe;
 }
 
-/** Builds the executables for `targets` (default: all) and returns their paths. */
-export function buildExecutables(targets = Object.keys(NODE_TARGETS)) {
-  return withBuildLock(() => buildLocked(targets));
+/**
+ * Builds the executables for `targets` (default: all) and returns their paths. `version` bundles
+ * another version than the sources say, `out` writes somewhere else than dist/agent.
+ */
+export function buildExecutables(targets = Object.keys(NODE_TARGETS), options = {}) {
+  return withBuildLock(() => buildLocked(targets, options));
 }
 
-async function buildLocked(targets) {
+async function buildLocked(targets, { version, out = OUT }) {
+  if (version !== undefined && !VERSION_PATTERN.test(version)) throw new Error(`--version: ${version} is not a version like 0.2.0 or 0.2.0-rc.1`);
   const commit = gitCommit();
-  const { outfile: bundle, metafile } = await bundleAgent(commit);
+  const { outfile: bundle, metafile } = await bundleAgent(commit, version);
   // Node.js's LICENSE is the same in every platform's package: take the first target's.
   const runtime = NODE_TARGETS[targets[0]] ?? NODE_TARGETS['linux-x64'];
-  writeAtomic(path.join(OUT, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(metafile, npmPackage(runtime.pkg, runtime.version)));
+  writeAtomic(path.join(out, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(metafile, npmPackage(runtime.pkg, runtime.version)));
   const built = [];
-  for (const target of targets) built.push(await buildTarget(target, bundle, commit));
-  writeChecksums();
+  for (const target of targets) built.push(await buildTarget(target, bundle, commit, out));
+  for (const script of SCRIPTS) writeAtomic(path.join(out, path.basename(script)), readFileSync(path.join(ROOT, 'packaging', script)), 0o755);
+  const { SOURCE_AGENT_VERSION } = await loadAgentModule('agent/src/version.ts');
+  writeAtomic(path.join(out, 'build.json'), `${JSON.stringify({ version: version ?? SOURCE_AGENT_VERSION, commit }, null, 2)}\n`);
+  writeChecksums(out);
   return built;
 }
 
 if (isMain(import.meta.url)) {
-  const args = scriptArgs(process.argv.slice(2), { targets: 'value' });
+  const args = scriptArgs(process.argv.slice(2), { targets: 'value', version: 'value', out: 'value' });
   const targets = args.targets?.split(',').filter(Boolean);
-  for (const file of await buildExecutables(targets)) process.stdout.write(`${file}\n`);
+  const options = { ...(args.version ? { version: args.version } : {}), ...(args.out ? { out: path.resolve(args.out) } : {}) };
+  for (const file of await buildExecutables(targets, options)) process.stdout.write(`${file}\n`);
 }

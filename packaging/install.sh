@@ -7,7 +7,8 @@
 # Downloads siaga-agent-<os>-<arch> and SHA256SUMS from <collector>/downloads/ (or
 # SIAGA_DOWNLOAD_URL), refuses a file whose checksum differs, then runs
 # `siaga-agent install` with the remaining options (--site, --group, --tags, --ca-file,
-# --enroll-secret-file, ...). The secret comes from SIAGA_ENROLL_SECRET or --enroll-secret-file.
+# --release-key, --enroll-secret-file, ...). The secret comes from SIAGA_ENROLL_SECRET or
+# --enroll-secret-file. The collector's /v1/install prints this line filled in for it.
 set -eu
 
 fail() {

@@ -109,13 +109,13 @@ export function winswFiles() {
   return files;
 }
 
-/** SHA256SUMS over every artifact in dist/agent, in the format `sha256sum -c` reads. */
-export function writeChecksums() {
-  const lines = readdirSync(OUT)
+/** SHA256SUMS over every artifact in `dir` (dist/agent), in the format `sha256sum -c` reads. */
+export function writeChecksums(dir = OUT) {
+  const lines = readdirSync(dir)
     .filter((f) => f.startsWith('siaga-agent') && !f.includes('.tmp'))
     .sort()
-    .map((f) => `${sha256(readFileSync(path.join(OUT, f)))}  ${f}\n`);
-  writeAtomic(path.join(OUT, 'SHA256SUMS'), lines.join(''));
+    .map((f) => `${sha256(readFileSync(path.join(dir, f)))}  ${f}\n`);
+  writeAtomic(path.join(dir, 'SHA256SUMS'), lines.join(''));
 }
 
 /**
