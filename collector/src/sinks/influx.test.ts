@@ -236,6 +236,27 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(fake.accepted()).toHaveLength(24_000);
   });
 
+  it('close waits for a live batch queued behind the drain request in flight, then sends it', async () => {
+    const port = fake.port;
+    await fake.close();
+    const s = await sink({ retries: 0, concurrency: 1, retryBaseMs: 20, retryMaxMs: 100 }, `http://127.0.0.1:${port}`);
+    const [a, b, c] = [1, 2, 3].map((i) => [pt('m', i, i)]) as [Point[], Point[], Point[]];
+    await s.write(a);
+    await s.write(b);
+    fake = await FakeInfluxDB.start(port);
+    const server = fake;
+    server.respond = (_w, n) => (n === 1 ? 'hang' : { status: 204 });
+    await until(() => server.writes.length === 2, 'the second drain request');
+    const third = s.write(c);
+    expect(await state(third)).toBe('pending');
+    const closing = s.close();
+    expect(await state(closing)).toBe('pending');
+    server.release();
+    await closing;
+    await third;
+    expect(server.accepted()).toEqual([...lines(a), ...lines(b), ...lines(c)]);
+  });
+
   it('backpressure: beyond maxPendingPoints a write waits (it is not even batched) until InfluxDB answers', async () => {
     fake.script('hang');
     const s = await sink({ batchSize: 5, maxPendingPoints: 10, concurrency: 1, flushIntervalMs: 60_000, timeoutMs: 5_000 });

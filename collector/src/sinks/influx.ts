@@ -154,7 +154,12 @@ export class InfluxSink implements Sink {
     this.flush();
     this.sleeper.abortAll();
     this.poke();
-    while (this.tasks.size > 0 || this.ready.length > 0) await Promise.allSettled([...this.tasks]);
+    // Queued batches still leave (to InfluxDB, or to the spill if it is down); a batch may wait
+    // for the slot of the drain request in flight.
+    while (this.tasks.size > 0 || this.ready.length > 0) {
+      const poked = new Promise<void>((resolve) => this.wakers.push(resolve));
+      await (this.tasks.size > 0 ? Promise.race([Promise.allSettled([...this.tasks]), poked]) : poked);
+    }
     await this.drainer;
     await this.spill.close();
     await this.deadLetter.close();
@@ -263,6 +268,7 @@ export class InfluxSink implements Sink {
       this.active++;
       const result = await this.deliverer.deliver(batch.lines).finally(() => this.active--);
       this.pump();
+      this.poke();
       if (result.kind === 'done') {
         failures = 0;
         createdDatabase = false;
