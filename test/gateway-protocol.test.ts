@@ -45,7 +45,7 @@ describe('collector gateway and enrollment', () => {
     await agent.connect();
     agent.hello();
     await agent.next((f) => f.type === 'welcome');
-    const hosts = (await (await fetch(`${collector.url}/v1/hosts`)).json()) as { hosts: Array<{ id: string }> };
+    const hosts = (await (await collector.api('/v1/hosts')).json()) as { hosts: Array<{ id: string }> };
     expect(hosts.hosts.filter((h) => h.id === first)).toHaveLength(1);
     agent.ws.close();
   });
@@ -95,7 +95,7 @@ describe('collector gateway and enrollment', () => {
     agent.report(2, { metrics: [{ m: 'mem', fields: { used_percent: 99 } }] });
     const dupAck = await agent.next((f) => f.type === 'ack', 10_000, mark);
     expect(dupAck.seq).toBe(2);
-    const detail = (await (await fetch(`${collector.url}/v1/hosts/${agent.hostId}`)).json()) as { lastSeq: number; latestReport: { seq: number } };
+    const detail = (await (await collector.api(`/v1/hosts/${agent.hostId}`)).json()) as { lastSeq: number; latestReport: { seq: number } };
     expect(detail.lastSeq).toBe(3);
     expect(detail.latestReport.seq).toBe(3);
     agent.ws.close();

@@ -42,7 +42,7 @@ describe('inventory end to end (real agent on this Debian machine)', () => {
   it('stores the hardware and installed packages with versions', async () => {
     const host = await waitFor(() => hostByName(collector.url, HOST), 'the host');
     const inv = await waitFor(async () => {
-      const res = await fetch(`${collector.url}/v1/hosts/${host.id}/inventory`);
+      const res = await collector.api(`/v1/hosts/${host.id}/inventory`);
       return res.ok ? ((await res.json()) as InventoryView) : undefined;
     }, 'an inventory', 60_000, 250);
     const dpkg = inv.software.find((s) => s.name === 'dpkg');

@@ -112,7 +112,7 @@ describe.skipIf(!isRoot)('readiness end to end (real collector and agent)', () =
   it('"check again" runs every check now and answers with the fresh verdict', async () => {
     const h = await hostByName(collector.url, HOST);
     const before = h?.lastSeq ?? 0;
-    const res = await fetch(`${collector.url}/v1/hosts/${h?.id}/recheck`, { method: 'POST' });
+    const res = await collector.api(`/v1/hosts/${h?.id}/recheck`, { method: 'POST' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { verdict: string; lastSeq: number };
     expect(body.verdict).toBe('ready');
@@ -121,7 +121,7 @@ describe.skipIf(!isRoot)('readiness end to end (real collector and agent)', () =
       return now && now.lastSeq > before ? now : undefined;
     }, 'a recheck report');
     expect(after.lastSeq).toBeGreaterThan(before);
-    const missing = await fetch(`${collector.url}/v1/hosts/00000000-0000-4000-8000-000000000000/recheck`, { method: 'POST' });
+    const missing = await collector.api('/v1/hosts/00000000-0000-4000-8000-000000000000/recheck', { method: 'POST' });
     expect(missing.status).toBe(404);
   });
 

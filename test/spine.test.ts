@@ -39,7 +39,7 @@ describe('agent → collector → InfluxDB', () => {
 
   it('lists both agents as hosts with a report, then finds their cpu, mem and disk points at collectedAt', async () => {
     const hosts = await waitFor(async () => {
-      const body = (await (await fetch(`${collector.url}/v1/hosts`)).json()) as { hosts: Array<{ id: string; hostname: string; lastSeq: number }> };
+      const body = (await (await collector.api('/v1/hosts')).json()) as { hosts: Array<{ id: string; hostname: string; lastSeq: number }> };
       const reported = body.hosts.filter((h) => h.lastSeq >= 1);
       return reported.length === 2 ? reported : undefined;
     }, 'two hosts with a stored report');
@@ -47,7 +47,7 @@ describe('agent → collector → InfluxDB', () => {
     expect(new Set(hosts.map((h) => h.id)).size).toBe(2);
 
     for (const h of hosts) {
-      const detail = (await (await fetch(`${collector.url}/v1/hosts/${h.id}`)).json()) as HostView;
+      const detail = (await (await collector.api(`/v1/hosts/${h.id}`)).json()) as HostView;
       expect(detail.connected).toBe(true);
       const collectedAt = detail.latestReport?.collectedAt as number;
       expect(collectedAt).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
 //   npm run bench -- agent-footprint [--duration=5m] [--warmup=60s] [--interval=15]
 //                                    [--quick] [--profile] [--node-flags="--max-semi-space-size=1"] [--keep]
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,8 +49,17 @@ export function parseOptions(argv) {
   return { durationSec, warmupSec, intervalSec, quick: values.quick, profile: values.profile, nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean), keep: values.keep };
 }
 
+/** The API needs a signed-in user: the collector's initial admin, whose password is in its data dir. */
+let apiSession = '';
+async function signIn(collectorUrl, dataDir) {
+  const password = readFileSync(path.join(dataDir, 'initial-admin-password'), 'utf8').trim();
+  const res = await fetch(`${collectorUrl}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin', password }) });
+  if (!res.ok) throw new Error(`signing in to the collector: ${res.status}`);
+  apiSession = (res.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
 async function hostView(collectorUrl) {
-  const res = await fetch(`${collectorUrl}/v1/hosts`);
+  const res = await fetch(`${collectorUrl}/v1/hosts`, { headers: { cookie: apiSession } });
   if (!res.ok) return undefined;
   const { hosts } = await res.json();
   return hosts.find((h) => h.hostname === HOSTNAME);
@@ -92,6 +101,7 @@ export async function run({ argv, root, log }) {
     const collector = startCollector(root, dir, { port: collectorPort, secret, policyFile });
     children.push(collector);
     await collector.waitFor(async () => ((await fetch(`${collectorUrl}/healthz`)).ok ? true : undefined), 'health endpoint', 30_000);
+    await signIn(collectorUrl, path.join(dir, 'collector-data'));
 
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const agent = startAgent(root, dir, { collectorUrl, secret, hostname: HOSTNAME, nodeFlags: opts.nodeFlags, cpuProfDir: profileDir });

@@ -9,8 +9,9 @@ import { alertsRouter } from './api/alerts.js';
 import { enrollRouter } from './api/enroll.js';
 import { enrollmentAdminRouter } from './api/enrollment-admin.js';
 import { errorHandler } from './api/errors.js';
-import { hostsRouter } from './api/hosts.js';
+import { hostSummary, hostsRouter } from './api/hosts.js';
 import { inventoryRouter } from './api/inventory.js';
+import { BoardServices } from './board-services.js';
 import type { CollectorConfig } from './config.js';
 import { downloadsRouter } from './downloads/router.js';
 import { serverTimeouts } from './gateway/admission.js';
@@ -52,6 +53,8 @@ export class Collector {
   readonly inventory: InventoryService;
   readonly notifier: Notifier;
   readonly alerts: AlertService;
+  /** Sign-in, roles and audit; the board, its live feed, maintenance logs and reports. */
+  readonly board: BoardServices;
   /** Signed agent releases in the packages folder, offered to hosts per `updates`. */
   readonly releases: ReleaseCatalog;
   private readonly sinks: Sink[] = [];
@@ -84,8 +87,26 @@ export class Collector {
     this.ingest.onReport((host, frame, _receivedAt, live) => this.alerts.sources.onReport(host, frame, live));
     for (const sink of this.sinks) if (sink instanceof InfluxSink) sink.onHealth = (ok, error) => this.alerts.sources.onInfluxHealth(ok, error);
 
+    this.board = new BoardServices({
+      db: this.db,
+      config,
+      hosts: this.hosts,
+      readiness: this.readiness,
+      alerts: this.alerts,
+      hostView: (id) => {
+        const host = this.hosts.get(id);
+        return host ? hostSummary(host, this.readiness.get(id), this.gateway.connection(id) !== undefined) : undefined;
+      },
+      policy: () => this.policies.current(),
+      reloadPolicy: () => this.reloadPolicy(),
+      policyStatus: () => this.policies.status(),
+      log,
+      now,
+    });
+
     const app = express();
     app.disable('x-powered-by');
+    app.use(this.board.guard());
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok', version: COLLECTOR_VERSION, agentsConnected: this.gateway.connections().length, influx: config.influx ? 'configured' : 'disabled', policy: this.policies.status() });
     });
@@ -99,6 +120,7 @@ export class Collector {
     app.get('/v1/policy', (_req, res) => {
       res.json(this.policies.status());
     });
+    app.use(this.board.routes());
     app.use(errorHandler);
 
     const timeouts = serverTimeouts(config.gateway);
@@ -138,6 +160,7 @@ export class Collector {
   }
 
   async start(): Promise<AddressInfo> {
+    await this.board.start();
     for (const sink of this.sinks) if (sink instanceof InfluxSink) await sink.init();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -181,6 +204,7 @@ export class Collector {
     });
     await Promise.all(this.sinks.map((s) => s.close()));
     this.alerts.stop();
+    this.board.stop();
     await this.notifier.stop();
     this.db.close();
   }

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../harness/ports.js';
 import { type LoggedProcess, type RunningCollector, startAgent, startCollector } from '../harness/processes.js';
 import { tempDir } from '../harness/tmp.js';
-import { alertsOf, ENROLL_SECRET, getJson, hostWithVerdict, postJson, sleep, TestProgram, webhookSecret } from './fixtures.js';
+import { userToken } from '../harness/auth.js';
+import { alertsOf, ENROLL_SECRET, getJson, hostWithVerdict, sleep, TestProgram, webhookSecret } from './fixtures.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
 /**
@@ -138,15 +139,17 @@ describe('alerts end to end: for, L1 → L2 → L3 escalation, acknowledgement',
     await viaApi.kill();
     await waitFor(() => (receiver.delivered('/helpdesk').length > l1Before ? true : undefined), 'L1 page');
     const alert = await alertFor(viaApi, 'firing');
-    const res = await postJson(`${collector.url}/v1/alerts/${alert.id}/ack`, { by: 'Ana (helpdesk)' });
+    // The acknowledger is whoever is signed in: Ana, an operator at the helpdesk.
+    const ana = await userToken(collector.url, 'ana', 'operator');
+    const res = await fetch(`${collector.url}/v1/alerts/${alert.id}/ack`, { method: 'POST', headers: { authorization: `Bearer ${ana}`, 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { acknowledgedBy: string }).acknowledgedBy).toBe('Ana (helpdesk)');
+    expect(((await res.json()) as { acknowledgedBy: string }).acknowledgedBy).toBe('ana');
     // L1 hears who took it; L2's delay passes without a page.
-    await waitFor(() => (receiver.delivered('/helpdesk').at(-1)!.payload.commonAnnotations.acknowledged_by === 'Ana (helpdesk)' ? true : undefined), 'acknowledged notice to L1');
+    await waitFor(() => (receiver.delivered('/helpdesk').at(-1)!.payload.commonAnnotations.acknowledged_by === 'ana' ? true : undefined), 'acknowledged notice to L1');
     await sleep(7_000);
     expect(receiver.delivered('/technicians')).toHaveLength(l2Before);
     const { events } = await getJson<{ events: Array<{ type: string; at: number; detail: Record<string, unknown> }> }>(`${collector.url}/v1/hosts/${hostId}/alert-events`);
-    expect(events.find((e) => e.type === 'acknowledged')?.detail).toEqual({ by: 'Ana (helpdesk)', via: 'api' });
+    expect(events.find((e) => e.type === 'acknowledged')?.detail).toEqual({ by: 'ana', via: 'api' });
     await resolveAndWait(viaApi, ['helpdesk']);
   });
 

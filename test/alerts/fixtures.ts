@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
+import { authedFetch } from '../harness/auth.js';
 import { waitFor } from '../harness/ports.js';
 
 export const ENROLL_SECRET = 'alerts-e2e-enroll-secret-0001';
@@ -34,13 +35,9 @@ export class TestProgram {
 }
 
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await authedFetch(url);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-export async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 export interface AlertView {

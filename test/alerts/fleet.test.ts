@@ -70,7 +70,7 @@ describe('alerts end to end: a fleet failing together pages once', () => {
     );
     heartbeat = setInterval(() => agents.forEach((a) => report(a, checks)), 1_000);
     await waitFor(async () => {
-      const body = (await (await fetch(`${collector.url}/v1/fleet/summary`)).json()) as { sites: Record<string, { ready: number }> };
+      const body = (await (await collector.api('/v1/fleet/summary')).json()) as { sites: Record<string, { ready: number }> };
       return body.sites.branch?.ready === FLEET ? true : undefined;
     }, 'the fleet to be ready');
   });

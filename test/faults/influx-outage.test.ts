@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { authedFetch } from '../harness/auth.js';
 import { type InfluxServer, startInfluxd } from '../harness/influxd.js';
 import { waitFor } from '../harness/ports.js';
 import { type LoggedProcess, type RunningCollector, startAgent, startCollector } from '../harness/processes.js';
@@ -25,10 +26,10 @@ interface HostView {
 }
 
 async function host(url: string, name: string): Promise<HostView> {
-  const list = (await (await fetch(`${url}/v1/hosts`)).json()) as { hosts: HostView[] };
+  const list = (await (await authedFetch(`${url}/v1/hosts`)).json()) as { hosts: HostView[] };
   const found = list.hosts.find((h) => h.hostname === name);
   if (!found) throw new Error(`no host ${name}`);
-  return (await (await fetch(`${url}/v1/hosts/${found.id}`)).json()) as HostView;
+  return (await (await authedFetch(`${url}/v1/hosts/${found.id}`)).json()) as HostView;
 }
 
 describe('InfluxDB outage under load (real influxd, collector and agents)', () => {

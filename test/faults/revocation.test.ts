@@ -73,7 +73,7 @@ describe('revoking a host and its enroll secret', () => {
     for (const s of secrets.filter((x) => x.revokedAt === null)) cli('secrets', 'revoke', s.id);
     const mark = agent.lines.length;
     const revokedAt = Date.now();
-    const res = await fetch(`${collector.url}/v1/hosts/${current.id}/revoke`, { method: 'POST' });
+    const res = await collector.api(`/v1/hosts/${current.id}/revoke`, { method: 'POST' });
     expect(res.status).toBe(200);
     const closing = await waitFor(() => collector.lines.find((l) => l.msg === 'host revoked: closing its connection (4401)' && l.host === current.id), 'the collector to close the revoked host', 15_000);
     expect(Number(closing.time) - revokedAt).toBeLessThan(5_000);

@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { createTestPki, HAVE_OPENSSL, type TestPki } from '../../agent/src/testing/tls.testutil.js';
+import { authHeaders, rememberToken } from '../harness/auth.js';
 import { waitFor } from '../harness/ports.js';
 import { AGENT_CLI, LoggedProcess, type RunningCollector, startAgent, startCollector } from '../harness/processes.js';
 import { tempDir } from '../harness/tmp.js';
@@ -15,7 +16,7 @@ const SECRET = 'tls-test-enroll-secret-001';
 function getJson<T>(url: string, ca: string): Promise<T> {
   return new Promise((resolve, reject) => {
     https
-      .get(url, { ca }, (res) => {
+      .get(url, { ca, headers: authHeaders(url) }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c));
         res.on('end', () => resolve(JSON.parse(body) as T));
@@ -51,6 +52,7 @@ describe.skipIf(!HAVE_OPENSSL)('TLS between agent and collector', () => {
     writeFileSync(keyFile, issued.key, { mode: 0o600 });
     collector = await startCollector(tmp.dir, { enroll: { secrets: [SECRET] }, tls: { certFile, keyFile } });
     base = `https://localhost:${collector.port}`;
+    rememberToken(base, collector.token);
   });
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.stop()));

@@ -1,3 +1,4 @@
+import { authedFetch } from './auth.js';
 import { waitFor } from './ports.js';
 
 export interface HostView {
@@ -12,7 +13,7 @@ export interface HostView {
 }
 
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await authedFetch(url);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

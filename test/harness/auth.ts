@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-
 /** API tokens of the collectors started by this test file, by base URL. */
 const tokens = new Map<string, string>();
 
@@ -8,7 +5,7 @@ export function rememberToken(baseUrl: string, token: string): void {
   tokens.set(baseUrl, token);
 }
 
-/** `Authorization` for a collector URL started through the harness (none for others). */
+/** `Authorization` for a collector URL whose token is known (none for other URLs). */
 export function authHeaders(url: string): Record<string, string> {
   for (const [base, token] of tokens) if (token && url.startsWith(base)) return { authorization: `Bearer ${token}` };
   return {};
@@ -27,17 +24,12 @@ export async function login(baseUrl: string, name: string, password: string): Pr
   return cookie.split(';')[0] as string;
 }
 
-/**
- * An admin API token for a freshly started collector: signs in as the initial `admin` (its
- * password is in `<dataDir>/initial-admin-password`) and creates a token.
- */
-export async function provisionAdminToken(baseUrl: string, dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'initial-admin-password');
-  if (!existsSync(file)) return '';
-  const cookie = await login(baseUrl, 'admin', readFileSync(file, 'utf8').trim());
-  const res = await fetch(`${baseUrl}/v1/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'test harness', expires: '1d' }) });
-  if (!res.ok) throw new Error(`creating the harness API token: ${res.status} ${await res.text()}`);
-  const { token } = (await res.json()) as { token: string };
-  rememberToken(baseUrl, token);
-  return token;
+/** Makes an account with the given role (through the admin API) and returns an API token of it. */
+export async function userToken(baseUrl: string, name: string, role: 'viewer' | 'operator' | 'admin'): Promise<string> {
+  const post = (path: string, body: unknown) => authedFetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const user = await post('/v1/users', { name, role, password: `${name}-password-${Math.random().toString(36).slice(2)}` });
+  if (!user.ok) throw new Error(`creating user ${name}: ${user.status} ${await user.text()}`);
+  const token = await post('/v1/tokens', { user: name, name: 'test', expires: '1d' });
+  if (!token.ok) throw new Error(`token for ${name}: ${token.status} ${await token.text()}`);
+  return ((await token.json()) as { token: string }).token;
 }

@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import YAML from 'yaml';
+import { authHeaders, rememberToken } from './auth.js';
 import { waitFor } from './ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,6 +66,24 @@ export interface RunningCollector extends LoggedProcess {
   url: string;
   port: number;
   configFile: string;
+  dataDir: string;
+  /** An admin API token: every /v1 route but the agents' needs one. */
+  token: string;
+  /** fetch of `url + path` with the admin token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * An API token of the collector's initial `admin`, made with `siaga-collector users token
+ * create` (the command line works on the store, so also for TLS or namespaced collectors), and
+ * remembered for `baseUrl` so the harness's requests carry it.
+ */
+export async function adminToken(configFile: string, baseUrl: string): Promise<string> {
+  const args = [COLLECTOR_CLI, 'users', 'token', 'create', 'admin', '--expires', '1d', '--label', 'test harness', '--json', '--config', configFile];
+  const { stdout } = await promisify(execFile)(process.execPath, args);
+  const { token } = JSON.parse(stdout) as { token: string };
+  rememberToken(baseUrl, token);
+  return token;
 }
 
 /** Starts a collector process from the built dist on a free port (listen.port 0). */
@@ -80,6 +100,9 @@ export async function startCollector(dir: string, config: Record<string, unknown
   proc.port = Number(listening.port);
   proc.url = `http://127.0.0.1:${proc.port}`;
   proc.configFile = configFile;
+  proc.dataDir = String(config.dataDir ?? path.join(dir, 'collector-data'));
+  proc.token = await adminToken(configFile, proc.url);
+  proc.api = (p, init = {}) => fetch(`${proc.url}${p}`, { ...init, headers: { ...authHeaders(proc.url), ...(init.headers as Record<string, string> | undefined) } });
   return proc;
 }
 

@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForVerdict } from '../harness/api.js';
 import { ensureCommands, type Namespace, NetnsLab, netnsUnavailable, type NsProcess } from '../harness/netns.js';
-import { AGENT_CLI, COLLECTOR_CLI } from '../harness/processes.js';
+import { adminToken, AGENT_CLI, COLLECTOR_CLI } from '../harness/processes.js';
 import { tempDir } from '../harness/tmp.js';
 
 const unavailable = netnsUnavailable();
@@ -52,6 +52,7 @@ describe.skipIf(unavailable !== undefined)('readiness across a network (agent an
     writeFileSync(collectorConfig, YAML.stringify({ listen: { host: '0.0.0.0', port: 18080 }, dataDir: path.join(tmp.dir, 'collector-data'), enroll: { secrets: [SECRET] }, policyFile }));
     collector = srv.spawn([process.execPath, COLLECTOR_CLI, '--config', collectorConfig], 'collector');
     await collector.waitFor(/collector listening/, 20_000);
+    await adminToken(collectorConfig, api);
     await startApp();
 
     const agentConfig = path.join(tmp.dir, 'agent.yaml');
