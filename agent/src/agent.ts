@@ -46,6 +46,8 @@ export class Agent {
    * so a check whose probe has not run yet is never reported as missing data.
    */
   private baselineFor: AgentPolicy | undefined;
+  /** The measurements the policy's checks read, worked out once per policy rather than every tick. */
+  private watched: { policy: AgentPolicy; measurements: ReadonlySet<string> } | undefined;
   /** Full collections run one after another on this chain. */
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -219,9 +221,10 @@ export class Agent {
    * so a slow one (ping waits for its replies) never delays what a fast one found.
    */
   private watch(): void {
-    const rules = this.policy?.checks ?? [];
-    if (this.stopped || rules.length === 0 || this.baselineFor !== this.policy) return;
-    const names = this.runner.watchable(new Set(rules.map((r) => r.measurement)), this.lastRun, Date.now());
+    const policy = this.policy;
+    if (this.stopped || !policy || policy.checks.length === 0 || this.baselineFor !== policy) return;
+    if (this.watched?.policy !== policy) this.watched = { policy, measurements: new Set(policy.checks.map((r) => r.measurement)) };
+    const names = this.runner.watchable(this.watched.measurements, this.lastRun, Date.now());
     for (const name of names) {
       void this.collect('change', new Set([name])).catch((err: Error) => this.log.error({ err: err.message, probe: name }, 'watch failed'));
     }
@@ -245,10 +248,14 @@ export class Agent {
       for (const name of this.latest.keys()) if (!outcomes.some((o) => o.probe === name)) this.latest.delete(name);
       this.baselineFor = policy;
     }
-    const checks = this.evaluator.evaluate(policy?.checks ?? [], [...this.latest.values()].flat(), collectedAt);
+    const rules = policy?.checks ?? [];
+    const samples = [...this.latest.values()].flat();
+    // A watch run judges statuses only; reasons are worked out when there is a report to send.
+    let checks = this.evaluator.evaluate(rules, samples, collectedAt, !only);
     const changed = statusesDiffer(this.lastChecks, checks);
     this.lastChecks = checks;
     if (only && !changed) return;
+    if (only) checks = this.evaluator.evaluate(rules, samples, collectedAt);
     const metrics: Metric[] = outcomes.flatMap((o) => o.metrics);
     metrics.push(...selfMetrics(outcomes), spoolMetric(this.spool.stats()));
     const seq = this.state.nextSeq();

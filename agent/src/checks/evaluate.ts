@@ -77,7 +77,13 @@ interface Held {
 export class CheckEvaluator {
   private held = new Map<string, Held>();
 
-  evaluate(rules: readonly CheckRule[], metrics: readonly Metric[], now: number): CheckResult[] {
+  /**
+   * With `describe` false only statuses are worked out and reasons stay empty: the watch loop
+   * judges every second but needs words only when a status changed. Evaluating again with the
+   * same metrics and `now` gives the same statuses and `since`, so a status-only pass can be
+   * followed by a described one.
+   */
+  evaluate(rules: readonly CheckRule[], metrics: readonly Metric[], now: number, describe = true): CheckResult[] {
     const results: CheckResult[] = [];
     const nextHeld = new Map<string, Held>();
     for (const rule of rules) {
@@ -103,6 +109,10 @@ export class CheckEvaluator {
         }
         const since = prev && prev.status === status ? prev.since : now;
         nextHeld.set(key, failingSince === undefined ? { status, since } : { status, since, failingSince });
+        if (!describe) {
+          results.push(instance === undefined ? { name: rule.name, status, reason: '', since } : { name: rule.name, status, reason: '', since, instance });
+          continue;
+        }
         const vars: Record<string, string> = {
           ...fieldVars(metric),
           ...raw.tags,

@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { round } from './base.js';
 import { type BatteryReading, ratioPercent } from './battery.model.js';
+import { readKernelFile } from './kernel-files.js';
 import { lines, parseDecimal } from './parsers/text.js';
 
 /** One battery pack as the kernel or UPower describes it; energies in one unit (µWh or Wh), rate per hour. */
@@ -131,7 +132,7 @@ export function combinePacks(packs: BatteryPack[], mainsOnline?: boolean): Batte
 export async function readSysfsBatteries(root = '/sys/class/power_supply'): Promise<{ reading?: BatteryReading } | undefined> {
   let names: string[];
   try {
-    names = await readdir(root);
+    names = readdirSync(root);
   } catch {
     return undefined;
   }
@@ -140,7 +141,9 @@ export async function readSysfsBatteries(root = '/sys/class/power_supply'): Prom
   for (const name of names.sort()) {
     let u: Record<string, string>;
     try {
-      u = parseUevent(await readFile(path.join(root, name, 'uevent'), 'utf8'));
+      const text = readKernelFile(path.join(root, name, 'uevent'));
+      if (text === undefined) continue;
+      u = parseUevent(text);
     } catch {
       continue;
     }

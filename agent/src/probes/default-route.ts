@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseNetstatRn, parseRouteGet } from './default-route.darwin.js';
 import { parseProcNetRoute } from './default-route.linux.js';
@@ -22,7 +22,8 @@ export interface DefaultRoute {
 export async function readDefaultRoute(ctx: Pick<ProbeContext, 'platform' | 'run' | 'signal'>, procRoot = '/proc'): Promise<DefaultRoute | undefined> {
   switch (ctx.platform) {
     case 'linux':
-      return parseProcNetRoute(await readFile(`${procRoot}/net/route`, 'utf8'));
+      // A kernel file: read synchronously (see kernel-files.ts); a missing one is an error here.
+      return parseProcNetRoute(readFileSync(`${procRoot}/net/route`, 'utf8'));
     case 'darwin': {
       const got = await ctx.run('/sbin/route', ['-n', 'get', 'default'], { signal: ctx.signal });
       const route = got.code === 0 ? parseRouteGet(got.stdout.toString('utf8')) : undefined;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { Metric } from '@siaga/shared';
 import si from 'systeminformation';
@@ -6,8 +6,11 @@ import { z } from 'zod';
 import { flag, probeConfig, round } from './base.js';
 import type { Probe, ProbeContext } from './types.js';
 
-/** Pseudo and image file systems that never hold user data (Telegraf ignores the same). */
-const IGNORED_FS = ['tmpfs', 'devtmpfs', 'devfs', 'iso9660', 'overlay', 'aufs', 'squashfs', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'autofs', 'nsfs', 'tracefs', 'ramfs', 'fuse.portal', 'fuse.gvfsd-fuse'];
+/**
+ * Pseudo and image file systems that never hold user data (Telegraf ignores the same), and the
+ * kernel's own (node_exporter's list): they have no blocks, so asking them costs a statfs for nothing.
+ */
+const IGNORED_FS = ['tmpfs', 'devtmpfs', 'devfs', 'iso9660', 'overlay', 'aufs', 'squashfs', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'autofs', 'nsfs', 'tracefs', 'ramfs', 'fuse.portal', 'fuse.gvfsd-fuse', 'devpts', 'mqueue', 'hugetlbfs', 'pstore', 'bpf', 'securityfs', 'debugfs', 'configfs', 'fusectl', 'binfmt_misc', 'rpc_pipefs', 'selinuxfs'];
 
 const configSchema = probeConfig(true, 10_000, {
   /** File system types to skip. */
@@ -37,6 +40,13 @@ export function parseProcMounts(text: string): Mount[] {
 }
 
 const MOUNT_LIST_TTL_MS = 5 * 60_000;
+
+/**
+ * File systems on a local block device: statfs answers from the superblock in memory, so it is
+ * asked synchronously (a tenth of the CPU of a thread-pool round trip, every second while a check
+ * watches). Network and FUSE file systems are asked asynchronously: a dead server can hang statfs.
+ */
+const LOCAL_FS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs', 'jfs', 'reiserfs', 'vfat', 'exfat', 'ntfs', 'ntfs3', 'hfsplus', 'tmpfs', 'ramfs']);
 
 /**
  * The mount list: /proc/self/mounts on Linux (read every run, synchronously: the kernel writes it
@@ -72,7 +82,7 @@ export const diskProbe: Probe<typeof configSchema._output> = {
       seen.add(m.path);
       let s;
       try {
-        s = await statfs(m.path);
+        s = ctx.platform === 'linux' && LOCAL_FS.has(m.fstype) ? statfsSync(m.path) : await statfs(m.path);
       } catch {
         continue; // unmounted meanwhile, or not readable by the agent
       }

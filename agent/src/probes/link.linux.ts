@@ -1,8 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { kernelFileExists, readKernelFile } from './kernel-files.js';
 import type { LinkFacts } from './link.js';
 
-const readTrimmed = (file: string): Promise<string | undefined> => readFile(file, 'utf8').then((t) => t.trim(), () => undefined);
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+const readTrimmed = (file: string): string | undefined => readKernelFile(file)?.trim();
 
 /**
  * operstate "up", or "unknown" with carrier (tun devices and some drivers never say "up"). A lost
@@ -20,13 +19,11 @@ export const parseLinuxSpeed = (text: string | undefined): number | undefined =>
 /** Link facts from sysfs: a few small file reads, cheap enough for every cycle. */
 export async function linuxLinkFacts(iface: string, sysRoot = '/sys'): Promise<Omit<LinkFacts, 'ipv4'>> {
   const dir = `${sysRoot}/class/net/${iface}`;
-  const [operstate, carrier, speed, wireless, phy] = await Promise.all([
-    readTrimmed(`${dir}/operstate`),
-    readTrimmed(`${dir}/carrier`),
-    readTrimmed(`${dir}/speed`),
-    exists(`${dir}/wireless`),
-    exists(`${dir}/phy80211`),
-  ]);
+  const operstate = readTrimmed(`${dir}/operstate`);
+  const carrier = readTrimmed(`${dir}/carrier`);
+  const speed = readTrimmed(`${dir}/speed`);
+  const wireless = kernelFileExists(`${dir}/wireless`);
+  const phy = kernelFileExists(`${dir}/phy80211`);
   const up = linuxLinkUp(operstate, carrier);
   const speedMbps = up ? parseLinuxSpeed(speed) : undefined;
   return { up, wireless: wireless || phy, ...(speedMbps ? { speedMbps } : {}) };

@@ -69,7 +69,7 @@ function localAddresses(): Set<string> {
 }
 
 /** One `ping` point; `error` says in words what went wrong ("gateway 10.1.2.1 unreachable: 3/3 lost"). */
-export function pingMetric(target: string, address: string | undefined, label: string, outcome: PingOutcome, local: ReadonlySet<string> = localAddresses()): Metric {
+export function pingMetric(target: string, address: string | undefined, label: string, outcome: PingOutcome, local?: ReadonlySet<string>): Metric {
   const tags: Record<string, string> = { target };
   if (address) tags.url = address;
   const s = outcome.summary;
@@ -88,7 +88,7 @@ export function pingMetric(target: string, address: string | undefined, label: s
   if (s.maxMs !== undefined) fields.maximum_response_ms = round(s.maxMs, 3);
   const lost = `${s.transmitted - s.received}/${s.transmitted} lost`;
   // The gateway is on the local link, so whoever reports it unreachable is this machine: ARP failed.
-  const arp = s.unreachableFrom !== undefined && (target === 'gateway' || local.has(s.unreachableFrom));
+  const arp = s.unreachableFrom !== undefined && (target === 'gateway' || (local ?? localAddresses()).has(s.unreachableFrom));
   const via = !s.unreachableFrom ? '' : arp ? ' (no ARP reply on the local network)' : ` (${s.unreachableFrom} answered "destination unreachable")`;
   if (s.received === 0) fields.error = `${label} unreachable: ${lost}${via}`;
   else if (s.received < s.transmitted) fields.error = `${label}: ${lost}`;

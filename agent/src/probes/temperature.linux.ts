@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listKernelDir, readKernelFile } from './kernel-files.js';
 
 /** hwmon drivers that measure the CPU package or its cores. */
 const CPU_HWMON = new Set(['coretemp', 'k10temp', 'k8temp', 'zenpower', 'cpu_thermal', 'cpu-thermal', 'soc_thermal', 'via_cputemp']);
@@ -10,33 +10,19 @@ const CPU_ZONES = new Set(['x86_pkg_temp', 'cpu-thermal', 'cpu_thermal', 'soc_th
 
 const plausible = (c: number) => Number.isFinite(c) && c > -30 && c < 150;
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).sort();
-  } catch {
-    return [];
-  }
-}
+const readText = (file: string): string | undefined => readKernelFile(file)?.trim();
 
 const milli = (raw: string | undefined) => (raw !== undefined && /^-?\d+$/.test(raw) ? Number(raw) / 1000 : undefined);
 
-async function fromHwmon(root: string): Promise<number | undefined> {
-  for (const chip of await listDir(root)) {
+function fromHwmon(root: string): number | undefined {
+  for (const chip of listKernelDir(root)) {
     const dir = path.join(root, chip);
-    if (!CPU_HWMON.has((await readText(path.join(dir, 'name'))) ?? '')) continue;
+    if (!CPU_HWMON.has(readText(path.join(dir, 'name')) ?? '')) continue;
     const readings: { label: string; celsius: number }[] = [];
-    for (const file of (await listDir(dir)).filter((f) => /^temp\d+_input$/.test(f))) {
-      const celsius = milli(await readText(path.join(dir, file)));
+    for (const file of listKernelDir(dir).filter((f) => /^temp\d+_input$/.test(f))) {
+      const celsius = milli(readText(path.join(dir, file)));
       if (celsius === undefined || !plausible(celsius)) continue;
-      readings.push({ label: (await readText(path.join(dir, file.replace('_input', '_label')))) ?? '', celsius });
+      readings.push({ label: readText(path.join(dir, file.replace('_input', '_label'))) ?? '', celsius });
     }
     for (const pattern of PACKAGE_LABEL) {
       const pkg = readings.filter((r) => pattern.test(r.label));
@@ -47,10 +33,10 @@ async function fromHwmon(root: string): Promise<number | undefined> {
   return undefined;
 }
 
-async function fromThermalZones(root: string): Promise<number | undefined> {
-  for (const zone of (await listDir(root)).filter((z) => z.startsWith('thermal_zone'))) {
-    if (!CPU_ZONES.has((await readText(path.join(root, zone, 'type'))) ?? '')) continue;
-    const celsius = milli(await readText(path.join(root, zone, 'temp')));
+function fromThermalZones(root: string): number | undefined {
+  for (const zone of (listKernelDir(root)).filter((z) => z.startsWith('thermal_zone'))) {
+    if (!CPU_ZONES.has(readText(path.join(root, zone, 'type')) ?? '')) continue;
+    const celsius = milli(readText(path.join(root, zone, 'temp')));
     if (celsius !== undefined && plausible(celsius)) return celsius;
   }
   return undefined;
@@ -58,5 +44,5 @@ async function fromThermalZones(root: string): Promise<number | undefined> {
 
 /** CPU temperature in °C from hwmon, else from a CPU thermal zone; undefined when the kernel exposes none. */
 export async function readLinuxCpuTemperature(roots = { hwmon: '/sys/class/hwmon', thermal: '/sys/class/thermal' }): Promise<number | undefined> {
-  return (await fromHwmon(roots.hwmon)) ?? (await fromThermalZones(roots.thermal));
+  return fromHwmon(roots.hwmon) ?? fromThermalZones(roots.thermal);
 }

@@ -1,4 +1,4 @@
-import { access, readdir } from 'node:fs/promises';
+import { kernelFileExists, listKernelDir } from './kernel-files.js';
 import type { ProbeContext } from './types.js';
 import type { WifiReading } from './wifi.js';
 
@@ -127,10 +127,8 @@ export function parseNmcliWifiList(text: string, iface: string): WifiReading {
 }
 
 /** Interfaces with a wireless extension in sysfs (cheap: a directory listing). */
-async function wirelessInterfaces(sysRoot: string): Promise<string[]> {
-  const names = await readdir(`${sysRoot}/class/net`).catch(() => [] as string[]);
-  const found = await Promise.all(names.map((n) => access(`${sysRoot}/class/net/${n}/wireless`).then(() => n, () => undefined)));
-  return found.filter((n): n is string => n !== undefined);
+function wirelessInterfaces(sysRoot: string): string[] {
+  return listKernelDir(`${sysRoot}/class/net`).filter((n) => kernelFileExists(`${sysRoot}/class/net/${n}/wireless`));
 }
 
 /**
@@ -138,7 +136,7 @@ async function wirelessInterfaces(sysRoot: string): Promise<string[]> {
  * NetworkManager's `nmcli` (device list, then the access point in use).
  */
 export async function collectLinuxWifi(ctx: ProbeContext, sysRoot = '/sys'): Promise<WifiReading[]> {
-  const interfaces = await wirelessInterfaces(sysRoot);
+  const interfaces = wirelessInterfaces(sysRoot);
   if (interfaces.length === 0) return [];
   const readings: WifiReading[] = [];
   for (const iface of interfaces) {
