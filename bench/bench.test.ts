@@ -40,7 +40,7 @@ describe('procfs', () => {
       writeFileSync(path.join(root, String(pid), 'stat'), statLine);
       writeFileSync(path.join(root, String(pid), 'status'), status);
     };
-    proc(10, stat(10, 'agent', 1, 100, 50, 20, 10), 'VmHWM:\t 40960 kB\nVmRSS:\t 30720 kB\n');
+    proc(10, stat(10, 'agent', 1, 100, 50, 20, 10), 'VmHWM:\t 40960 kB\nVmRSS:\t 30720 kB\nRssAnon:\t 10240 kB\nRssFile:\t 20480 kB\n');
     proc(11, stat(11, 'ping', 10, 3, 2), 'VmRSS:\t 2048 kB\n');
     proc(12, stat(12, 'sh', 11, 1, 1), 'VmRSS:\t 1024 kB\n');
     proc(99, stat(99, 'other', 1, 5000, 5000), 'VmRSS:\t 99999 kB\n');
@@ -48,11 +48,11 @@ describe('procfs', () => {
     const r = meter.sample();
     // 100 + 50 + 20 + 10 ticks of its own and reaped children, 5 + 2 of the live descendants.
     expect(r.cpuSeconds).toBeCloseTo(187 / clockTicksPerSecond(), 9);
-    expect(r).toMatchObject({ rssKb: 30720, hwmKb: 40960, childrenRssKb: 3072, descendants: 2 });
+    expect(r).toMatchObject({ rssKb: 30720, hwmKb: 40960, anonKb: 10240, fileKb: 20480, childrenRssKb: 3072, descendants: 2 });
     expect(descendants(10, new Map([[10, { pid: 10, ppid: 1 }], [11, { pid: 11, ppid: 10 }], [12, { pid: 12, ppid: 11 }], [99, { pid: 99, ppid: 1 }]]))).toEqual([11, 12]);
-    const fp = footprint({ at: 0, cpuSeconds: 1 }, { at: 60_000, cpuSeconds: 1.6, hwmKb: 40960, rssKb: 30720 }, meter);
-    expect(fp).toMatchObject({ windowSec: 60, peakRssMb: 43, rssMb: 30 });
-    for (const [key, want] of [['cpuSeconds', 0.6], ['cpuSecPerHour', 36], ['cpuPercent', 1]] as const) expect(fp[key]).toBeCloseTo(want, 9);
+    const fp = footprint({ at: 0, cpuSeconds: 1, selfCpuSeconds: 0.5 }, { at: 60_000, cpuSeconds: 1.6, selfCpuSeconds: 0.8, hwmKb: 40960, rssKb: 30720, anonKb: 10240, fileKb: 20480 }, meter);
+    expect(fp).toMatchObject({ windowSec: 60, peakRssMb: 43, peakSelfRssMb: 40, peakChildrenRssMb: 3, peakAnonMb: 10, rssMb: 30, anonMb: 10, fileMb: 20 });
+    for (const [key, want] of [['cpuSeconds', 0.6], ['cpuSecPerHour', 36], ['cpuPercent', 1], ['selfCpuSecPerHour', 18]] as const) expect(fp[key]).toBeCloseTo(want, 9);
   });
 });
 

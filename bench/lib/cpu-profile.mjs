@@ -16,12 +16,17 @@ export function originOf(url, functionName) {
 
 /**
  * Self time per function and per origin, in milliseconds, busiest first; idle time left out.
+ * `skipMs` leaves out the first milliseconds of the profile (start-up).
  * @param {{ nodes: Array<{ id: number, callFrame: { functionName: string, url: string, lineNumber: number } }>, samples: number[], timeDeltas: number[], startTime: number, endTime: number }} profile
  */
-export function summarizeProfile(profile, top = 15) {
+export function summarizeProfile(profile, top = 15, skipMs = 0) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
+  const from = profile.startTime + skipMs * 1000;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from) return;
     // A sample's time is the gap to the next one (V8 records the delta before each sample).
     const delta = profile.timeDeltas[i + 1] ?? 0;
     selfUs.set(id, (selfUs.get(id) ?? 0) + Math.max(0, delta));
@@ -43,9 +48,9 @@ export function summarizeProfile(profile, top = 15) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: Math.round(us / 100) / 10, percent: busyUs > 0 ? Math.round((us / busyUs) * 1000) / 10 : 0 }));
-  return { wallMs: Math.round((profile.endTime - profile.startTime) / 1000), busyMs: Math.round(busyUs / 1000), functions: rank(functions), origins: rank(origins) };
+  return { wallMs: Math.round((profile.endTime - Math.max(profile.startTime, from)) / 1000), busyMs: Math.round(busyUs / 1000), functions: rank(functions), origins: rank(origins) };
 }
 
-export function summarizeProfileFile(file, top) {
-  return summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), top);
+export function summarizeProfileFile(file, top, skipMs) {
+  return summarizeProfile(JSON.parse(readFileSync(file, 'utf8')), top, skipMs);
 }

@@ -89,7 +89,9 @@ export function descendants(root, stats) {
  * (cutime/cstime) and the descendants alive at the moment, so a short-lived `ping` or
  * `smartctl` is never lost: while it runs it is a live descendant, after it is reaped it is
  * part of its parent's cutime. Memory is the process's own peak (VmHWM) plus the largest
- * resident size its descendants were seen to hold together.
+ * resident size its descendants were seen to hold together. RssAnon (private memory: heap,
+ * stacks) is told apart from RssFile (pages of the executable and libraries, shared with every
+ * other process running them and dropped first under memory pressure).
  */
 export class ProcessTreeMeter {
   /** @param {number} pid @param {{ procRoot?: string }} [options] */
@@ -98,6 +100,7 @@ export class ProcessTreeMeter {
     this.procRoot = options.procRoot ?? '/proc';
     this.peakChildrenRssKb = 0;
     this.peakTreeRssKb = 0;
+    this.peakAnonKb = 0;
     this.maxDescendants = 0;
     this.last = undefined;
   }
@@ -122,11 +125,14 @@ export class ProcessTreeMeter {
       selfCpuSeconds: (self.utime + self.stime) / clockTicksPerSecond(),
       rssKb: status.VmRSS ?? 0,
       hwmKb: status.VmHWM ?? 0,
+      anonKb: status.RssAnon ?? 0,
+      fileKb: status.RssFile ?? 0,
       childrenRssKb,
       descendants: below.length,
     };
     this.peakChildrenRssKb = Math.max(this.peakChildrenRssKb, childrenRssKb);
     this.peakTreeRssKb = Math.max(this.peakTreeRssKb, reading.rssKb + childrenRssKb);
+    this.peakAnonKb = Math.max(this.peakAnonKb, reading.anonKb);
     this.maxDescendants = Math.max(this.maxDescendants, below.length);
     this.last = reading;
     return reading;
@@ -147,7 +153,14 @@ export function footprint(first, last, meter) {
     cpuSeconds,
     cpuSecPerHour: windowSec > 0 ? (cpuSeconds / windowSec) * 3600 : NaN,
     cpuPercent: windowSec > 0 ? (cpuSeconds / windowSec) * 100 : NaN,
+    /** The process alone, without what its children used. */
+    selfCpuSecPerHour: windowSec > 0 ? ((last.selfCpuSeconds - first.selfCpuSeconds) / windowSec) * 3600 : NaN,
     peakRssMb: (last.hwmKb + meter.peakChildrenRssKb) / 1024,
+    peakSelfRssMb: last.hwmKb / 1024,
+    peakChildrenRssMb: meter.peakChildrenRssKb / 1024,
+    peakAnonMb: meter.peakAnonKb / 1024,
     rssMb: last.rssKb / 1024,
+    anonMb: last.anonKb / 1024,
+    fileMb: last.fileKb / 1024,
   };
 }
