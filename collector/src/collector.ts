@@ -59,6 +59,7 @@ export class Collector {
   readonly releases: ReleaseCatalog;
   private readonly sinks: Sink[] = [];
   private readonly selfMetrics: SelfMetrics;
+  private framesInvalid = 0;
   private readonly server: http.Server | https.Server;
   private readonly storeChanges: StoreChangeWatcher;
   private readonly gateway: Gateway;
@@ -132,6 +133,7 @@ export class Collector {
       log,
       now,
       limits: config.gateway,
+      onInvalidFrame: () => (this.framesInvalid += 1),
       onDuplicate: (host, info) => this.events.record(host.id, 'duplicate_identity', { hostname: host.hostname, ...info }, now()),
       onHello: (conn) => {
         log.info({ host: conn.host.id, hostname: conn.host.hostname, agentVersion: conn.host.agentVersion }, 'agent connected');
@@ -147,7 +149,17 @@ export class Collector {
       },
     });
     this.selfMetrics = new SelfMetrics({ name: os.hostname(), write: (points) => this.writePoints(points), now });
-    this.selfMetrics.add(() => ({ agents_connected: this.gateway.connections().length }));
+    this.selfMetrics.add(() => ({
+      agents_connected: this.gateway.connections().length,
+      reports_received: this.ingest.counters.received,
+      reports_duplicate: this.ingest.counters.duplicate,
+      frames_invalid: this.framesInvalid,
+    }));
+    this.selfMetrics.add(() => {
+      const n = this.notifier.counters();
+      return { webhook_sent: n.sent, webhook_failed: n.failed + n.dead, webhook_retried: n.retried };
+    });
+    this.selfMetrics.add(() => ({ alerts_firing: this.alerts.counters().firing }));
     for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => influxFields(sink.stats()));
     // Hosts revoked from the command line while the collector runs lose their connection (4401).
     this.storeChanges = new StoreChangeWatcher(this.db, config.gateway.revocationCheckMs);

@@ -29,6 +29,8 @@ export interface ConnectionDeps {
   onGoodbye?: (conn: AgentConnection, reason: string) => void;
   onPolicySent?: (conn: AgentConnection) => void;
   onInventory?: (conn: AgentConnection, frame: InventoryFrame) => void;
+  /** Counts frames refused by validation (for the collector's self-metrics). */
+  onInvalidFrame?: () => void;
   /** Hash of the inventory the collector holds for a host, told in `welcome`. */
   inventoryHash?: (hostId: string) => string | undefined;
   /** The agent build a host should run, told in `welcome` and `policy` (automatic updates). */
@@ -137,6 +139,7 @@ export class AgentConnection {
     }
     const parsed = parseAgentFrame(data);
     if (!parsed.ok) {
+      this.deps.onInvalidFrame?.();
       if (this.mayWarn()) this.deps.log.warn({ host: this.host.id, code: parsed.error.code, path: parsed.error.path }, `invalid frame: ${parsed.error.message.slice(0, 300)}`);
       this.send(errorFrameFor(parsed.error));
       return;
@@ -214,12 +217,13 @@ export class AgentConnection {
     const seq = frame.seq;
     if (seq <= this.acceptedSeq) {
       // Already stored (or being stored): ack once everything before it is done.
+      this.deps.ingest.duplicate();
       this.ackChain = this.ackChain.then(() => this.ack(seq));
       return;
     }
     const storedSeq = this.acceptedSeq;
     this.acceptedSeq = seq;
-    const stored = this.deps.ingest.report(this.host, frame, receivedAt, storedSeq, this.isLive(frame, receivedAt));
+    const stored = this.deps.ingest.report(this.host, frame, receivedAt, this.isLive(frame, receivedAt));
     stored.catch(() => undefined);
     this.ackChain = this.ackChain
       .then(() => stored)
