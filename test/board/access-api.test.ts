@@ -21,6 +21,7 @@ const ROUTES: Record<string, Needs> = {
   'GET /v1/ack/:token': 'public',
   'POST /v1/ack/:token': 'public',
   'POST /v1/auth/login': 'public',
+  'GET /v1/install': 'public',
   'GET /v1/auth/me': 'viewer',
   'POST /v1/auth/logout': 'viewer',
   'GET /v1/auth/tokens': 'viewer',
@@ -239,7 +240,6 @@ describe('access control over the API (real collector)', () => {
       `operator-1 PUT /v1/hosts/:id/maintenance`,
       'operator-1 POST /v1/hosts/:id/log',
       'admin policy.reload',
-      'admin token.create',
       'operator-1 token.create',
       'admin token.revoke',
       'viewer-1 auth.login',
@@ -249,6 +249,7 @@ describe('access control over the API (real collector)', () => {
       expect(seen, expected).toContain(expected);
     }
     expect(entries.some((e) => e.actor.startsWith('cli:') && e.action === 'user.create' && e.target === 'operator-1')).toBe(true);
+    expect(entries.some((e) => e.actor.startsWith('cli:') && e.action === 'token.create')).toBe(true);
     expect(entries.some((e) => e.actor.startsWith('cli:') && e.action === 'token.revoke')).toBe(true);
   });
 

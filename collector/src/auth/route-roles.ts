@@ -23,6 +23,8 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   // Acknowledge links in notifications carry their own signature.
   { path: /^\/v1\/ack\//, needs: 'public' },
   { path: /^\/v1\/auth\/login$/, needs: 'public' },
+  // Copy-paste install lines for new machines (no secret in them).
+  { path: /^\/v1\/install$/, methods: ['GET', 'HEAD'], needs: 'public' },
   // One's own session and API tokens.
   { path: /^\/v1\/auth\//, needs: 'viewer' },
   { path: /^\/v1\/(users|tokens|audit|secrets)(\/|$)/, needs: 'admin' },
