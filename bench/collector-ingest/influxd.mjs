@@ -1,0 +1,91 @@
+// A private influxd for the benchmark (Debian's influxdb 1.x): loopback ports, data in the
+// benchmark's temp dir, monitoring, reporting and the query log off. Plus the InfluxQL queries
+// the benchmark needs.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { LoggedChild } from '../lib/processes.mjs';
+
+export function influxdBinary() {
+  const found = spawnSync('sh', ['-c', 'command -v influxd'], { encoding: 'utf8' }).stdout.trim();
+  if (!found) throw new Error('influxd not found: install Debian\'s "influxdb" package (apt-get install influxdb)');
+  return found;
+}
+
+export function influxdVersion() {
+  return spawnSync(influxdBinary(), ['version'], { encoding: 'utf8' }).stdout.trim();
+}
+
+/**
+ * Starts influxd with its data under `dir`. The series and tag-value caps are lifted: a simulated
+ * fleet writes about 50 series per host (15,000 hosts: 735,000 series, 15,000 values of host_id).
+ */
+export async function startInfluxd(dir, { port, rpcPort }) {
+  const conf = path.join(dir, 'influxdb.conf');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    conf,
+    [
+      'reporting-disabled = true',
+      `bind-address = "127.0.0.1:${rpcPort}"`,
+      '[meta]',
+      `  dir = "${dir}/meta"`,
+      '[data]',
+      `  dir = "${dir}/data"`,
+      `  wal-dir = "${dir}/wal"`,
+      '  query-log-enabled = false',
+      '  max-series-per-database = 0',
+      '  max-values-per-tag = 0',
+      '[monitor]',
+      '  store-enabled = false',
+      '[http]',
+      `  bind-address = "127.0.0.1:${port}"`,
+      '  log-enabled = false',
+      '[subscriber]',
+      '  enabled = false',
+      '',
+    ].join('\n'),
+  );
+  const child = new LoggedChild('influxd', influxdBinary(), ['-config', conf], { logFile: path.join(dir, 'influxd.log') });
+  const url = `http://127.0.0.1:${port}`;
+  await child.waitFor(async () => ((await fetch(`${url}/ping`)).status === 204 ? true : undefined), '/ping', 30_000);
+  return { child, url, port };
+}
+
+/** Runs InfluxQL; returns the `results` array. */
+export async function influxQuery(url, q, db) {
+  const params = new URLSearchParams({ q, epoch: 'ms' });
+  if (db) params.set('db', db);
+  const res = await fetch(`${url}/query?${params}`, { method: 'POST' });
+  const body = await res.json();
+  if (!res.ok || body.error) throw new Error(`InfluxDB query failed (${res.status}): ${body.error ?? JSON.stringify(body).slice(0, 300)}`);
+  for (const r of body.results ?? []) if (r.error) throw new Error(`InfluxDB query failed: ${r.error} (${q})`);
+  return body.results ?? [];
+}
+
+/**
+ * Points per host of one measurement since `sinceMs`: `SELECT count(field) ... GROUP BY host_id`.
+ * Returns host id → count.
+ */
+export async function countPerHost(url, db, measurement, field, sinceMs = 0) {
+  const [result] = await influxQuery(url, `SELECT count("${field}") FROM "${measurement}" WHERE time >= ${sinceMs}ms GROUP BY "host_id"`, db);
+  const counts = new Map();
+  for (const s of result?.series ?? []) counts.set(s.tags.host_id, Number(s.values[0]?.[1] ?? 0));
+  return counts;
+}
+
+/** The newest `siaga_collector` self-metrics sample (counters since the collector started). */
+export async function lastSelfMetrics(url, db) {
+  const [result] = await influxQuery(url, 'SELECT * FROM "siaga_collector" ORDER BY time DESC LIMIT 1', db);
+  const s = result?.series?.[0];
+  if (!s) return undefined;
+  return Object.fromEntries(s.columns.map((c, i) => [c, s.values[0][i]]));
+}
+
+/** Every `siaga_collector` sample since `sinceMs`, oldest first. */
+export async function selfMetricsSince(url, db, sinceMs) {
+  const [result] = await influxQuery(url, `SELECT * FROM "siaga_collector" WHERE time >= ${sinceMs}ms`, db);
+  const s = result?.series?.[0];
+  if (!s) return [];
+  return s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]])));
+}

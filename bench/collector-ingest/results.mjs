@@ -1,0 +1,90 @@
+// The collector-ingest report: rows per phase, the raw InfluxDB ceiling as the reference, targets.
+
+const ms = (us) => (us === null || us === undefined ? null : us / 1000);
+
+/** One row's values from a measuring window (steady or saturation). */
+function windowValues(w, pointsPerReport, agents) {
+  return {
+    agents,
+    reportsPerSec: w.reportsPerSec,
+    pointsPerSec: w.reportsPerSec * pointsPerReport,
+    p50Ms: ms(w.latency.quantile(0.5)),
+    p99Ms: ms(w.latency.quantile(0.99)),
+    collectorCpu: w.procs.collector?.cpuPercent ?? null,
+    collectorRssMb: w.procs.collector?.peakRssMb ?? null,
+    influxdCpu: w.procs.influxd?.cpuPercent ?? null,
+    generatorCpu: w.procs.generator?.cpuPercent ?? null,
+    lost: w.loss?.lost ?? null,
+  };
+}
+
+export function buildResult({ opts, template, phases, influxVersion, generatorProcesses, sites, profile }) {
+  const { steady, saturation, ceiling, storm, connect, enroll } = phases;
+  const points = template.pointsPerReport;
+  const rows = [];
+  rows.push({ name: 'collector, steady', role: 'subject', values: windowValues(steady, points, opts.agents), note: `${opts.agents} agents reporting every ${opts.intervalSec} s (expected ${(opts.agents / opts.intervalSec).toFixed(0)} reports/s), ${Math.round(steady.sec)} s window` });
+  if (saturation) rows.push({ name: 'collector, saturation', role: 'subject', values: windowValues(saturation, points, opts.agents), note: `every agent reports every ${opts.saturationIntervalSec} s within the ack window of 16; throughput limited by the collector and InfluxDB sharing the machine` });
+  if (storm) {
+    rows.push({
+      name: 'collector, reconnect storm',
+      role: 'subject',
+      values: { agents: storm.dropped, collectorCpu: storm.procs.collector?.cpuPercent ?? null, collectorRssMb: storm.collectorHwmMb, influxdCpu: storm.procs.influxd?.cpuPercent ?? null, generatorCpu: storm.procs.generator?.cpuPercent ?? null, lost: storm.loss?.lost ?? null, reconnect99Sec: storm.p99Sec, refused: (storm.refusals['429'] ?? 0) + (storm.refusals['503'] ?? 0) + (storm.closes['1013'] ?? 0) + (storm.closes['1008'] ?? 0) },
+      note: `SIGTERM (closes with 1012) → restart on the same port; agents reconnect with the real agent's policy. Collector stopped in ${storm.stopSec.toFixed(1)} s, answered again ${storm.readyAfterSec.toFixed(1)} s after the SIGTERM; 50 % back after ${storm.p50Sec?.toFixed(1) ?? '–'} s, all after ${storm.allSec?.toFixed(1) ?? '–'} s; refusals ${JSON.stringify(storm.refusals)}, close codes ${JSON.stringify(storm.closes)}, ${storm.connects} connection attempts`,
+    });
+  }
+  rows.push({ name: 'InfluxDB raw ceiling', role: 'reference', values: { pointsPerSec: ceiling.pointsPerSec }, note: `the same points, gzipped line protocol straight to InfluxDB, ${ceiling.writers} writers × ${ceiling.batchSize}-point batches, ${ceiling.points} points in ${ceiling.sec.toFixed(1)} s (first pass creating the series: ${ceiling.seriesPassPointsPerSec.toFixed(0)} points/s, not counted)` });
+
+  const steadyCollector = steady.procs.collector ?? {};
+  const notes = [
+    `Everything on one ${opts.quick ? '(quick run) ' : ''}machine: influxd, the collector and ${generatorProcesses} load-generator processes (at most ${opts.perWorker} WebSockets each; the open-file limit is 20,000 per process) share its cores; the generator's CPU is in its own column and competes with the collector.`,
+    `Reports are built from a recorded report of the real agent (${template.recordedBytes} bytes of JSON, ${points} points: ${template.metricCount} metrics + ${template.checkCount} checks), numbers varied per agent and per send, seq increasing, each with its own timestamp.`,
+    `Agents enroll with their own identity (POST /v1/enroll) from ${sites} loopback source addresses, one per site of ${opts.perSite} (an office behind NAT); the bench raises gateway.enrollRate to 5,000/s so a fleet enrolls in ${enroll.sec.toFixed(0)} s instead of days; every other gateway limit (handshakeRate 20/s burst 200 per address, maxConnections 20,000) is the default.`,
+    `Idle connections: collector RSS ${connect.rssBeforeMb.toFixed(0)} MB before and ${connect.rssConnectedMb.toFixed(0)} MB after ${connect.welcomed} agents connected (${connect.kbPerConnection.toFixed(1)} KB each).`,
+    `Steady window: collector ${steadyCollector.cpuPercent?.toFixed(1) ?? '–'} % of one core, peak RSS ${steadyCollector.peakRssMb?.toFixed(0) ?? '–'} MB (${((steadyCollector.peakRssMb * 1024) / opts.agents).toFixed(1)} KB per agent), process peak (VmHWM, enrollment included) ${steady.collectorHwmMb.toFixed(0)} MB; influxd ${steady.procs.influxd?.cpuPercent?.toFixed(0) ?? '–'} %, generator ${steady.procs.generator?.cpuPercent?.toFixed(0) ?? '–'} %.`,
+    `Loss: after each phase the fleet stops and every agent's highest acked seq is compared with the siaga_agent_spool points per host_id in InfluxDB (one per report); lost = acked but missing. Steady: ${steady.loss.lost} of ${steady.loss.acked}${saturation ? `; after saturation: ${saturation.loss.lost}` : ''}${storm ? `; after the storm: ${storm.loss.lost}` : ''} (cumulative). Unacked after draining: ${steady.unackedAfterDrain}.`,
+    `InfluxDB write errors (siaga_collector.influx_write_errors at the end of the steady phase): ${steady.self.after?.influx_write_errors ?? '?'}; spilled ${steady.self.after?.influx_spilled ?? '?'}; backpressure gauge influx_pending at the end ${steady.self.after?.influx_pending ?? '?'}.`,
+  ];
+  if (steady.skipped > 0) notes.push(`Steady: ${steady.skipped} collections skipped because 1,000 reports already waited (the collector fell behind).`);
+  if (profile) notes.push(`CPU profile of the collector (--profile; its figures include the profiler's overhead): ${profile.file}; top: ${profile.functions.slice(0, 8).map((f) => `${f.name} ${f.percent}%`).join(', ')}.`);
+
+  const targets = [
+    { label: 'steady reports/s (≥ 99 % of agents/interval)', row: 'collector, steady', key: 'reportsPerSec', op: '>=', value: Math.floor((0.99 * opts.agents) / opts.intervalSec) },
+    { label: 'steady reports lost', row: 'collector, steady', key: 'lost', op: '<=', value: 0 },
+    { label: 'steady p99 send → ack, ms', row: 'collector, steady', key: 'p99Ms', op: '<=', value: 1000 },
+    { label: 'steady collector peak RSS, MB', row: 'collector, steady', key: 'collectorRssMb', op: '<=', value: 1024 },
+  ];
+  if (saturation) targets.push({ label: 'saturation points/s vs raw ceiling', row: 'collector, saturation', key: 'pointsPerSec', per: 'InfluxDB raw ceiling', op: '>=', value: 0.6 });
+  if (storm) {
+    targets.push({ label: 'storm: 99 % reconnected, s', row: 'collector, reconnect storm', key: 'reconnect99Sec', op: '<=', value: 180 });
+    targets.push({ label: 'storm: refusals (429/503/1013/1008)', row: 'collector, reconnect storm', key: 'refused', op: '<=', value: 0 });
+    targets.push({ label: 'storm: reports lost (cumulative)', row: 'collector, reconnect storm', key: 'lost', op: '<=', value: 0 });
+  }
+
+  return {
+    title: `Collector ingest: ${opts.agents} agents on one collector`,
+    summary: `${opts.agents} simulated agents, each enrolled with its own identity and holding one WebSocket on loopback, report every ${opts.intervalSec} s through one collector process into InfluxDB (${influxVersion}) on the same machine.`,
+    parameters: { agents: opts.agents, minutes: opts.minutes, intervalSec: opts.intervalSec, warmupSec: opts.warmupSec, saturationSec: opts.saturation ? opts.saturationSec : 'skipped', saturationIntervalSec: opts.saturationIntervalSec, ceilingSec: opts.ceilingSec, perSite: opts.perSite, generatorProcesses, reportBytes: template.recordedBytes, pointsPerReport: points, quick: opts.quick },
+    columns: [
+      { key: 'agents', label: 'agents', digits: 0 },
+      { key: 'reportsPerSec', label: 'reports/s', digits: 0 },
+      { key: 'pointsPerSec', label: 'points/s', digits: 0, compare: true },
+      { key: 'p50Ms', label: 'p50 ack', unit: 'ms', digits: 1 },
+      { key: 'p99Ms', label: 'p99 ack', unit: 'ms', digits: 1 },
+      { key: 'collectorCpu', label: 'collector CPU', unit: '% core', digits: 0 },
+      { key: 'collectorRssMb', label: 'collector peak RSS', unit: 'MB', digits: 0 },
+      { key: 'influxdCpu', label: 'influxd CPU', unit: '% core', digits: 0 },
+      { key: 'generatorCpu', label: 'generator CPU', unit: '% core', digits: 0 },
+      { key: 'lost', label: 'lost', digits: 0 },
+      { key: 'reconnect99Sec', label: '99 % reconnected', unit: 's', digits: 1 },
+      { key: 'refused', label: 'refused', digits: 0 },
+    ],
+    rows,
+    targets,
+    notes,
+    details: { phases: JSON.parse(JSON.stringify(phases, (k, v) => (k === 'latency' ? undefined : v))), latencyMs: { steady: quantiles(steady.latency), saturation: saturation ? quantiles(saturation.latency) : undefined }, ...(profile ? { profile } : {}) },
+  };
+}
+
+function quantiles(h) {
+  return Object.fromEntries([0.5, 0.9, 0.99, 0.999, 1].map((q) => [`p${q * 100}`, ms(h.quantile(q))]));
+}
