@@ -45,7 +45,8 @@ export function download(url: URL, file: string, options: DownloadOptions): Prom
       });
       res.on('aborted', () => reject(new Error(`${url.pathname}: the download was cut off`)));
       out.on('error', reject);
-      out.on('finish', () => {
+      // 'close', not 'finish': the file must be closed before it can be run (ETXTBSY otherwise).
+      out.on('close', () => {
         if (Number.isFinite(declared) && size !== declared) reject(new Error(`${url.pathname}: got ${size} of ${declared} bytes`));
         else resolve({ sha256: hash.digest('hex'), size });
       });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
-import { mkdtempSync, renameSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, type ErrorCodeValue, type ErrorFrame, PROTOCOL_VERSION, releasePlatformOf, type UpdateOffer } from '@siaga/shared';
 import type { UpdateConfig } from '../config.js';
@@ -156,6 +156,8 @@ export class Updater {
       if (said?.version !== offer.version) return this.refuse(offer, `the build says it is ${said ? `version ${said.version}` : 'nothing (it did not answer --version)'}`, null);
       const name = `${said.version}-${said.commit}`;
       remove(path.join(installation.programDir, name));
+      // Like the folders `install` makes: administrators run `siaga-agent` through the command link.
+      chmodSync(staging, 0o755);
       renameSync(staging, path.join(installation.programDir, name));
       const now = this.now();
       this.records.setPending({
