@@ -23,7 +23,7 @@ import { Notifier } from './notify/index.js';
 import { FilePolicyProvider } from './policy/provider.js';
 import { ReadinessEngine } from './readiness/engine.js';
 import { ReleaseCatalog } from './releases/catalog.js';
-import { offerFor } from './releases/select.js';
+import { missingReleases, offerFor } from './releases/select.js';
 import { influxFields, SelfMetrics } from './selfmetrics.js';
 import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
@@ -168,7 +168,11 @@ export class Collector {
       this.gateway.connections().forEach((c) => c.pushPolicy());
       this.inventory.reevaluateAll();
     });
-    this.releases.onChange(() => this.gateway.connections().forEach((c) => c.pushPolicy()));
+    this.releases.onChange(() => {
+      const missing = missingReleases(config.updates, this.releases);
+      if (missing.length > 0) log.warn({ missing, packages: config.packages.dir }, 'updates name releases that are not in the packages folder: nothing is offered for them');
+      this.gateway.connections().forEach((c) => c.pushPolicy());
+    });
   }
 
   async start(): Promise<AddressInfo> {
@@ -218,6 +222,7 @@ export class Collector {
     this.alerts.stop();
     this.board.stop();
     await this.notifier.stop();
+    this.ingest.flush();
     this.db.close();
   }
 

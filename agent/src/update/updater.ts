@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { remove } from '../service/files.js';
 import { download } from './download.js';
 import { EXECUTABLE_NAME, findInstallation, type Installation, pruneVersions, switchCurrent, versionExists } from './installation.js';
+import { signForThisMac } from './macos.js';
 import { type BuildRef, type PendingUpdate, UpdateRecords } from './records.js';
 import { loadReleaseKey, signatureValid } from './release-key.js';
 import { restartInto } from './restart.js';
@@ -152,6 +153,7 @@ export class Updater {
         return this.refuse(offer, `the download failed: ${(err as Error).message}`, this.opts.config.retryAfterSec * 1000);
       }
       if (got.sha256 !== offer.sha256) return this.refuse(offer, `the download's SHA-256 is ${got.sha256}, the signed one is ${offer.sha256}`, this.opts.config.retryAfterSec * 1000);
+      if (process.platform === 'darwin') await signForThisMac(file);
       const said = await versionOf(file);
       if (said?.version !== offer.version) return this.refuse(offer, `the build says it is ${said ? `version ${said.version}` : 'nothing (it did not answer --version)'}`, null);
       const name = `${said.version}-${said.commit}`;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.js';
 import { ReleaseCatalog } from './catalog.js';
 import { updatesSchema } from './config.js';
-import { offerFor, type UpdateHost, wantedVersion } from './select.js';
+import { missingReleases, offerFor, type UpdateHost, wantedVersion } from './select.js';
 import { generateReleaseKey, readPrivateKey, signRelease } from './signing.js';
 
 const dirs: string[] = [];
@@ -135,6 +135,14 @@ describe('which release a host runs', () => {
     expect(offerFor(updates, catalog, host({ group: 'sales', os: { platform: 'darwin', arch: 'x64', distro: 'macOS', release: '14' } }))).toBeUndefined();
     expect(offerFor(updates, catalog, host())).toBeUndefined();
     expect(offerFor(updates, catalog, host({ group: null, tags: ['kiosk', 'frozen'] }))).toBeUndefined();
+  });
+
+  it('names the releases the settings want that the catalog lacks', async () => {
+    const packages = fakeBuild({ 'siaga-agent-linux-x64': 'linux' });
+    await signRelease({ key: readPrivateKey(keyFile().file), from: packages, to: packages, version: '0.2.0', commit: 'abc1234' });
+    const catalog = new ReleaseCatalog(packages, createLogger('silent'));
+    catalog.scan();
+    expect(missingReleases(updates, catalog).sort()).toEqual(['0.1.0', '0.3.0']);
   });
 
   it('names the field of a mistyped version', () => {

@@ -34,3 +34,10 @@ export function offerFor(updates: UpdatesConfig, catalog: ReleaseCatalog, host: 
   if (!file) return undefined;
   return { version, platform, url: `/downloads/releases/${encodeURIComponent(version)}/${file.name}`, sha256: file.sha256, signature: file.signature };
 }
+
+/** Releases the update settings name that the catalog does not hold (nothing is offered for them). */
+export function missingReleases(updates: UpdatesConfig, catalog: ReleaseCatalog): string[] {
+  const wanted = new Set([updates.default, ...updates.pins.map((p) => p.version)]);
+  wanted.delete(NO_UPDATE);
+  return [...wanted].filter((v) => !catalog.get(v));
+}
