@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { CommandRunner } from '../exec.js';
+import { RESTART_EXIT_CODE } from '../update/restart.js';
 import type { InstallLayout } from './layout.js';
 import { SERVICE_DESCRIPTION, SERVICE_NAME } from './layout.js';
 import { runChecked, type ServiceFile, type ServiceManager, type ServiceStatus } from './manager.js';
@@ -24,8 +25,10 @@ ConditionPathExists=${layout.configFile}
 [Service]
 Type=simple
 ExecStart=${layout.executable} run --config ${layout.configFile}
-# Tells the agent that an exit after an automatic update is followed by a restart.
+# Tells the agent that an exit after an automatic update is followed by a restart; that exit
+# is not a failure.
 Environment=SIAGA_SERVICE_MANAGER=systemd
+SuccessExitStatus=${RESTART_EXIT_CODE}
 Restart=always
 RestartSec=10s
 TimeoutStopSec=20s
