@@ -43,7 +43,7 @@ function offer(options: { content?: string; version?: string; key?: KeyObject; u
   return { version, platform: 'linux-x64', url: options.url ?? `/downloads/releases/${version}/${FILE}`, sha256, signature };
 }
 
-function updater(running = OLD, extra: Partial<UpdaterOptions['config']> = {}): Updater {
+function updater(running = OLD, extra: Partial<UpdaterOptions['config']> = {}, now: () => number = () => clock): Updater {
   return new Updater({
     config: { enabled: true, publicKey: RELEASE.publicKey, installDir: programDir, confirmTimeoutSec: 60, retryAfterSec: 600, ...extra },
     stateDir,
@@ -59,7 +59,7 @@ function updater(running = OLD, extra: Partial<UpdaterOptions['config']> = {}): 
     shutdown: async (reason) => {
       events.push(`shutdown ${reason}`);
     },
-    now: () => clock,
+    now,
     restart: (executable) => events.push(`restart ${executable}`),
   });
 }
@@ -180,6 +180,19 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('automati
     await u.offer(signed);
     expect(requests).toBe(2);
     expect(current()).toBe(OLD.name);
+  });
+
+  it('tries a failed download again by itself once the pause is over', async () => {
+    const signed = offer();
+    served = 'truncated';
+    const u = updater(OLD, { retryAfterSec: 1 }, Date.now);
+    await u.offer(signed);
+    expect(requests).toBe(1);
+    served = build(NEW.version, 'bbb2222');
+    for (let waited = 0; current() !== NEW.name && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(requests).toBe(2);
+    expect(current()).toBe(NEW.name);
+    u.stop();
   });
 
   it('refuses a signed build that says it is another version', async () => {

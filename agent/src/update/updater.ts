@@ -63,6 +63,9 @@ export class Updater {
   private readonly now: () => number;
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The collector's latest offer, and a retry of it after a failed download. */
+  private latest: UpdateOffer | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Messages already logged per offered build, so a repeated offer does not repeat them. */
   private readonly said = new Set<string>();
   private readonly notices: ErrorFrame[] = [];
@@ -106,10 +109,12 @@ export class Updater {
 
   stop(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
   }
 
   /** An offer from `welcome` or `policy`. */
   async offer(offer: UpdateOffer): Promise<void> {
+    this.latest = offer;
     if (offer.version === this.opts.version || this.busy || this.records.pending()) return;
     const once = (message: string, fields: Record<string, unknown> = {}) => {
       const key = `${offer.version}/${offer.sha256}/${message}`;
@@ -202,6 +207,12 @@ export class Updater {
     const failure = this.records.recordFailure(build, reason, retryAfterMs, this.now());
     const retry = failure.retryAt === null ? 'when another build is offered' : new Date(failure.retryAt).toISOString();
     this.opts.log.error({ version: build.version, reason, retryAt: retry }, 'update refused');
+    if (failure.retryAt !== null) {
+      // Offers come with welcome and policy frames; a long-lived connection gets the retry from here.
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.latest && void this.offer(this.latest), Math.max(0, failure.retryAt - this.now()));
+      this.retryTimer.unref();
+    }
     this.notify(ErrorCode.updateRefused, `update to ${build.version} refused: ${reason}`);
   }
 
