@@ -18,8 +18,6 @@ const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
 export const ROUTE_RULES: readonly RouteRule[] = [
   // Agents prove themselves with the enroll secret and their node key, not a user.
   { path: /^\/v1\/(enroll|agent)$/, needs: 'public' },
-  // Copy-paste install lines for installers and scripts (no secrets in them).
-  { path: /^\/v1\/install$/, methods: ['GET', 'HEAD'], needs: 'public' },
   // Acknowledge links in notifications carry their own signature.
   { path: /^\/v1\/ack\//, needs: 'public' },
   { path: /^\/v1\/auth\/login$/, needs: 'public' },
