@@ -23,20 +23,27 @@ const pn = installAndBuild();
 // Installed versions above the security floor; `pnpm audit` where the registry answers it.
 const floor = run(process.execPath, ['scripts/deps-floor.mjs'], { allowFailure: true });
 
-const results = path.join(ROOT, '.vitest-results.json');
-rmSync(results, { force: true });
-const status = run(pn[0], [...pn.slice(1), 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)], { allowFailure: true });
-
-let summary;
-try {
-  const json = JSON.parse(readFileSync(results, 'utf8'));
-  const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
-  // Suites that fail to load count as failures even though they ran no test.
-  const brokenSuites = (json.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
-  summary = `${json.numPassedTests} passed, ${json.numFailedTests + brokenSuites + (floor === 0 ? 0 : 1)} failed, ${skipped} skipped`;
-} catch (err) {
-  summary = `0 passed, 1 failed, 0 skipped`;
-  console.error(`siaga: no vitest results (${err.message})`);
+/**
+ * Runs vitest once per phase: everything else in parallel, then the latency-measuring
+ * `*.serial.test.ts` suites alone. Arguments (file filters) run everything in one go.
+ */
+function vitest(phase, file) {
+  rmSync(file, { force: true });
+  const args = ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, '--passWithNoTests', ...process.argv.slice(2)];
+  const status = run(pn[0], [...pn.slice(1), ...args], { allowFailure: true, env: { ...process.env, SIAGA_TEST_PHASE: phase } });
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    // Suites that fail to load count as failures even though they ran no test.
+    const broken = (json.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).length;
+    return { status, passed: json.numPassedTests, failed: json.numFailedTests + broken, skipped: (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0) };
+  } catch (err) {
+    console.error(`siaga: no vitest results for the ${phase} phase (${err.message})`);
+    return { status: 1, passed: 0, failed: 1, skipped: 0 };
+  }
 }
-console.log(summary);
-process.exit(status === 0 && floor === 0 ? 0 : 1);
+
+const phases = process.argv.length > 2 ? ['all'] : ['parallel', 'serial'];
+const runs = phases.map((phase) => vitest(phase, path.join(ROOT, `.vitest-results-${phase}.json`)));
+const total = (key) => runs.reduce((n, r) => n + r[key], 0);
+console.log(`${total('passed')} passed, ${total('failed') + (floor === 0 ? 0 : 1)} failed, ${total('skipped')} skipped`);
+process.exit(runs.every((r) => r.status === 0) && floor === 0 ? 0 : 1);

@@ -29,7 +29,7 @@ describe.skipIf(!isRoot)('readiness end to end (real collector and agent)', () =
   const measured: Record<string, number> = {};
 
   const policy = (minFree: number) => ({
-    defaults: { interval: '15s', watchInterval: '1s', freshness: '6s' },
+    defaults: { interval: '2s', watchInterval: '1s', freshness: '6s' },
     policies: [
       {
         name: 'test',

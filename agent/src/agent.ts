@@ -52,8 +52,8 @@ export class Agent {
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   private lastChecks: CheckResult[] = [];
-  /** Each probe's samples from its latest run, and when that was. */
-  private readonly latest = new Map<string, Metric[]>();
+  /** Each probe's samples from its newest run, and when that run started. */
+  private readonly latest = new Map<string, { startedAt: number; metrics: Metric[] }>();
   private readonly lastRun = new Map<string, number>();
 
   constructor(
@@ -241,7 +241,8 @@ export class Agent {
     if (only) for (const name of only) this.lastRun.set(name, collectedAt);
     const outcomes = await this.runner.collect(only);
     for (const o of outcomes) {
-      this.latest.set(o.probe, o.metrics);
+      // A full collection can finish after a watch re-ran one of its probes: keep the newer samples.
+      if ((this.latest.get(o.probe)?.startedAt ?? -Infinity) <= o.startedAt) this.latest.set(o.probe, { startedAt: o.startedAt, metrics: o.metrics });
       this.lastRun.set(o.probe, collectedAt);
     }
     if (!only) {
@@ -249,7 +250,7 @@ export class Agent {
       this.baselineFor = policy;
     }
     const rules = policy?.checks ?? [];
-    const samples = [...this.latest.values()].flat();
+    const samples = [...this.latest.values()].flatMap((l) => l.metrics);
     // A watch run judges statuses only; reasons are worked out when there is a report to send.
     let checks = this.evaluator.evaluate(rules, samples, collectedAt, !only);
     const changed = statusesDiffer(this.lastChecks, checks);

@@ -40,7 +40,7 @@ describe('alerts end to end: a fleet failing together pages once', () => {
   beforeAll(async () => {
     const base = await receiver.start();
     const policyFile = path.join(tmp.dir, 'policy.yaml');
-    writeFileSync(policyFile, YAML.stringify({ defaults: { interval: 30, freshness: 4 }, sites: { branch: { timezone: 'Asia/Jakarta' } } }));
+    writeFileSync(policyFile, YAML.stringify({ defaults: { interval: 2, freshness: 4 }, sites: { branch: { timezone: 'Asia/Jakarta' } } }));
     collector = await startCollector(tmp.dir, {
       enroll: { secrets: [ENROLL_SECRET] },
       gateway: { enrollRate: { perSecond: 200, burst: 200 } },

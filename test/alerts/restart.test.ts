@@ -56,7 +56,7 @@ describe('alerts end to end: kill -9 and restart of the collector', () => {
     tmp.remove();
   });
 
-  it('delivers the page it was retrying when killed, once, with the original webhook-id', async () => {
+  it('delivers the page it was retrying when killed, once, with the original webhook-id', { timeout: 90_000 }, async () => {
     const first = collectors[0]!;
     receiver.answer = () => 500;
     await program.kill();

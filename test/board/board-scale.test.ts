@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('board with 5,000 machines', () => {
     seedFleet(dataDir, Date.now());
     const policyFile = path.join(tmp.dir, 'policy.yaml');
     // Long interval and freshness: the seeded machines stay as seeded while the test runs.
-    writeFileSync(policyFile, YAML.stringify({ defaults: { interval: '1h', freshness: '1h' } }));
+    writeFileSync(policyFile, YAML.stringify({ defaults: { interval: '1h', freshness: '2h' } }));
     collector = await startCollector(tmp.dir, { dataDir, policyFile, enroll: { secrets: [SECRET] } });
     browser = await launchBrowser({ width: 1600, height: 1000 });
   });

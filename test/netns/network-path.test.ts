@@ -23,7 +23,7 @@ interface Outcome {
 // The lab:  ws (10.77.1.2) ── gw (10.77.1.1 | 10.77.2.1 | 10.77.3.1) ──┬── dns (10.77.2.53, dnsmasq)
 //                                                                      └── app (10.77.3.80:8080, node http)
 const PROBES = {
-  ping: { count: 3, replyTimeoutMs: 1000, targets: [{ name: 'app', address: '10.77.3.80' }] },
+  ping: { gateway: true, count: 3, replyTimeoutMs: 1000, targets: [{ name: 'app', address: '10.77.3.80' }] },
   dns: { queries: [{ domain: 'erp.siaga.test' }, { domain: 'nope.siaga.test' }], servers: ['system', '10.77.2.53'], queryTimeoutMs: 1500, tries: 1 },
   http: { apps: [{ name: 'erp', url: 'http://erp.siaga.test:8080/health?user=x', bodyMatch: 'OK', timeoutMs: 2000 }] },
   tcp: { targets: [{ name: 'erp', host: '10.77.3.80', port: 8080, timeoutMs: 1500 }] },

@@ -44,8 +44,8 @@ describe.skipIf(unavailable !== undefined)('readiness across a network (agent an
     writeFileSync(
       policyFile,
       YAML.stringify({
-        defaults: { interval: '15s', watchInterval: '1s', freshness: '6s' },
-        policies: [{ name: 'lab', checks: { gateway: { maxLatencyMs: { warn: 500 } }, apps: { items: [{ name: 'erp', url: 'http://10.78.1.1:8081/health', timeoutMs: 1500 }] } } }],
+        defaults: { interval: '2s', watchInterval: '1s', freshness: '6s' },
+        policies: [{ name: 'lab', checks: { gateway: { maxLatencyMs: { warn: 500 } }, apps: { watch: '1s', items: [{ name: 'erp', url: 'http://10.78.1.1:8081/health', timeoutMs: 1500 }] } } }],
       }),
     );
     const collectorConfig = path.join(tmp.dir, 'collector.yaml');

@@ -9,6 +9,11 @@ export function probeConfig<S extends z.ZodRawShape>(defaultEnabled: boolean, de
     .object({
       enabled: z.boolean().default(defaultEnabled),
       timeoutMs: z.number().int().min(100).max(120_000).default(defaultTimeoutMs),
+      /**
+       * Least time between two runs while a check watches this probe, instead of the probe's own
+       * default (a policy lowers it for a local application, raises it for a shared server).
+       */
+      watchEveryMs: z.number().int().min(1_000).max(86_400_000).optional(),
       ...shape,
     })
     .strict();

@@ -5,6 +5,8 @@ import type { BaseProbeConfig, Probe } from './types.js';
 
 export interface ProbeOutcome {
   probe: string;
+  /** When this run started (the agent's clock): a newer run's samples supersede it. */
+  startedAt: number;
   ok: boolean;
   durationMs: number;
   error?: string;
@@ -59,8 +61,8 @@ export class ProbeRunner {
     const names = new Set<string>();
     for (const { probe, config } of this.configured) {
       if (!config.enabled || this.inFlight.has(probe.name) || !probe.measurements.some((m) => measurements.has(m))) continue;
-      const min = probe.minWatchIntervalMs ?? 0;
-      if (min === Infinity) continue;
+      if (probe.minWatchIntervalMs === Infinity) continue;
+      const min = config.watchEveryMs ?? probe.minWatchIntervalMs ?? 0;
       if (now - (lastRun.get(probe.name) ?? 0) >= min) names.add(probe.name);
     }
     return names;
@@ -94,6 +96,7 @@ export class ProbeRunner {
   }
 
   private async runOne({ probe, config, memo }: Configured): Promise<ProbeOutcome> {
+    const startedAt = this.deps.now();
     const started = performance.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`timed out after ${config.timeoutMs} ms`)), config.timeoutMs);
@@ -105,10 +108,10 @@ export class ProbeRunner {
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
       });
       const metrics = await Promise.race([work, aborted]);
-      return { probe: probe.name, ok: true, durationMs: performance.now() - started, metrics };
+      return { probe: probe.name, startedAt, ok: true, durationMs: performance.now() - started, metrics };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
-      return { probe: probe.name, ok: false, durationMs: performance.now() - started, error: error.slice(0, 500), metrics: [] };
+      return { probe: probe.name, startedAt, ok: false, durationMs: performance.now() - started, error: error.slice(0, 500), metrics: [] };
     } finally {
       clearTimeout(timer);
     }

@@ -19,7 +19,7 @@ export interface ProbeContext {
  * A probe measures one thing on the workstation. Every probe file exports one of these; the
  * explicit list in `index.ts` registers them.
  */
-export interface Probe<C extends { enabled: boolean; timeoutMs: number } = { enabled: boolean; timeoutMs: number }> {
+export interface Probe<C extends BaseProbeConfig = BaseProbeConfig> {
   readonly name: string;
   readonly description: string;
   /** Measurements this probe writes: the agent re-runs a probe quickly when a check reads one of them. */
@@ -40,4 +40,5 @@ export interface Probe<C extends { enabled: boolean; timeoutMs: number } = { ena
 export interface BaseProbeConfig {
   enabled: boolean;
   timeoutMs: number;
+  watchEveryMs?: number | undefined;
 }

@@ -9,7 +9,7 @@ const doc = {
   sites: { hq: { timezone: 'Asia/Jakarta', businessHours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '17:00' }] }, branch: {} },
   policies: [
     { name: 'office-pc', checks: { disk: { minFreePercent: { warn: 15, fail: 10 } }, memory: {}, apps: { items: [{ name: 'intranet', url: 'http://127.0.0.1:9/health' }] } } },
-    { name: 'finance', select: { groups: ['finance'] }, checks: { disk: { minFreePercent: { fail: 20 } }, processes: { items: [{ name: 'erp-client' }] }, apps: { items: [{ name: 'erp', host: '127.0.0.1', port: 9 }] } } },
+    { name: 'finance', select: { groups: ['finance'] }, checks: { disk: { minFreePercent: { fail: 20 } }, processes: { items: [{ name: 'erp-client' }] }, apps: { watch: '2s', items: [{ name: 'erp', host: '127.0.0.1', port: 9 }] } } },
     { name: 'kiosks', select: { tags: ['kiosk'], os: ['linux'] }, checks: { disk: { enabled: false } } },
   ],
 };
@@ -39,6 +39,8 @@ describe('policy validation', () => {
     ['an unknown time zone', { sites: { hq: { timezone: 'Mars/Olympus' } } }, 'sites.hq.timezone'],
     ['business hours that end before they start', { sites: { hq: { businessHours: [{ days: ['mon'], from: '18:00', to: '08:00' }] } } }, 'sites.hq.businessHours[0].to'],
     ['a policy selecting an undefined site', { policies: [{ name: 'a', select: { sites: ['nowhere'] } }] }, 'policies[0].select.sites[0]'],
+    ['a freshness limit no longer than the interval', { defaults: { interval: '30s', freshness: '30s' } }, 'defaults.freshness'],
+    ['a policy interval beyond the freshness limit', { policies: [{ name: 'a', interval: '1m' }] }, 'policies[0].interval'],
     ['two policies with one name', { policies: [{ name: 'a' }, { name: 'a' }] }, 'policies[1].name'],
     ['an app with both url and port', { policies: [{ name: 'a', checks: { apps: { items: [{ name: 'x', url: 'http://127.0.0.1/', port: 80 }] } } }] }, 'policies[0].checks.apps.items[0]'],
     ['a process name with a path', { policies: [{ name: 'a', checks: { processes: { items: [{ name: '/usr/bin/evil;rm' }] } } }] }, 'policies[0].checks.processes.items[0].name'],
@@ -69,7 +71,8 @@ describe('policy compilation per host', () => {
     expect(p.applied).toEqual(['office-pc', 'finance']);
     expect(p.agent.checks.find((r) => r.name === 'disk_space')).toMatchObject({ warn: { op: 'lt', value: 15 }, fail: { op: 'lt', value: 20 } });
     expect(p.agent.probes.process).toEqual({ enabled: true, names: ['erp-client'] });
-    expect(p.agent.probes.tcp).toMatchObject({ targets: [{ name: 'erp', host: '127.0.0.1', port: 9 }] });
+    expect(p.agent.probes.tcp).toMatchObject({ watchEveryMs: 2000, targets: [{ name: 'erp', host: '127.0.0.1', port: 9 }] });
+    expect(p.agent.probes.http).toMatchObject({ watchEveryMs: 2000 });
     expect(p.agent.checks.map((r) => r.name)).toEqual(expect.arrayContaining(['app', 'app_tcp', 'process']));
   });
 

@@ -57,6 +57,17 @@ export const policyFileSchema = z
   })
   .strict()
   .superRefine((file, ctx) => {
+    // A freshness limit no longer than the report interval makes healthy hosts look offline.
+    const tooShort = (interval: number) => `must be longer than the report interval (${interval} s), or hosts look offline between reports`;
+    if (file.defaults.freshness <= file.defaults.interval) ctx.addIssue({ code: 'custom', message: tooShort(file.defaults.interval), path: ['defaults', 'freshness'] });
+    for (const [name, site] of Object.entries(file.sites)) {
+      if (site.freshness !== undefined && site.freshness <= file.defaults.interval) ctx.addIssue({ code: 'custom', message: tooShort(file.defaults.interval), path: ['sites', name, 'freshness'] });
+    }
+    file.policies.forEach((p, i) => {
+      if (p.interval !== undefined && p.interval >= file.defaults.freshness) {
+        ctx.addIssue({ code: 'custom', message: `must be shorter than the freshness limit (${file.defaults.freshness} s), or hosts look offline between reports`, path: ['policies', i, 'interval'] });
+      }
+    });
     const seen = new Set<string>();
     file.policies.forEach((p, i) => {
       if (seen.has(p.name)) ctx.addIssue({ code: 'custom', message: `duplicate policy name "${p.name}"`, path: ['policies', i, 'name'] });

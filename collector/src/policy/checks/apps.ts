@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSec } from '../duration.js';
 import { commonShape, itemName, levels, rule, thresholds } from './common.js';
 import type { CheckKind } from './types.js';
 
@@ -27,7 +28,15 @@ const app = z
 type App = z.infer<typeof app>;
 
 const schema = z
-  .object({ ...commonShape, items: z.array(app).max(32).optional() })
+  .object({
+    ...commonShape,
+    items: z.array(app).max(32).optional(),
+    /**
+     * How often agents re-check the applications between reports (default 5 s: a whole fleet
+     * asks the same servers). Lower it for local or lightly used services to notice an outage sooner.
+     */
+    watch: durationSec.pipe(z.number().int().min(1).max(3600)).optional(),
+  })
   .strict();
 
 function httpApp(a: App): Record<string, unknown> {
@@ -47,8 +56,9 @@ export const appsCheck: CheckKind<z.infer<typeof schema>> = {
     const tcp = items.filter((a) => !a.url);
     const rules = [];
     const probes: Record<string, Record<string, unknown>> = {};
+    const watch = def.watch !== undefined ? { watchEveryMs: def.watch * 1000 } : {};
     if (http.length > 0) {
-      probes.http = { enabled: true, apps: http.map(httpApp) };
+      probes.http = { enabled: true, ...watch, apps: http.map(httpApp) };
       rules.push(
         rule(def, {
           name: 'app',
@@ -72,7 +82,7 @@ export const appsCheck: CheckKind<z.infer<typeof schema>> = {
       }
     }
     if (tcp.length > 0) {
-      probes.tcp = { enabled: true, targets: tcp.map((a) => ({ name: a.name, host: a.host, port: a.port, ...(a.timeoutMs ? { timeoutMs: a.timeoutMs } : {}) })) };
+      probes.tcp = { enabled: true, ...watch, targets: tcp.map((a) => ({ name: a.name, host: a.host, port: a.port, ...(a.timeoutMs ? { timeoutMs: a.timeoutMs } : {}) })) };
       rules.push(
         rule(def, {
           name: 'app_tcp',
