@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, type HostView } from '../harness/api.js';
 import { waitFor } from '../harness/ports.js';
 import { COLLECTOR_CLI, type LoggedProcess, type RunningCollector, startAgent, startCollector } from '../harness/processes.js';
-import { CountingProxy } from '../harness/tcp-proxy.js';
+import { LoopbackProxy } from '../harness/tcp-proxy.js';
 import { tempDir } from '../harness/tmp.js';
 
 type Host = HostView & { revoked: boolean };
@@ -11,7 +11,7 @@ type Host = HostView & { revoked: boolean };
 describe('revoking a host and its enroll secret', () => {
   const tmp = tempDir('revocation');
   let collector: RunningCollector;
-  let proxy: CountingProxy;
+  let proxy: LoopbackProxy;
   let agent: LoggedProcess;
 
   const cli = (...args: string[]) => {
@@ -28,7 +28,7 @@ describe('revoking a host and its enroll secret', () => {
 
   beforeAll(async () => {
     collector = await startCollector(tmp.dir, { gateway: { revocationCheckMs: 1_000 } });
-    proxy = new CountingProxy(collector.port);
+    proxy = new LoopbackProxy(collector.port);
     const proxied = await proxy.start();
     const secret = cli('secrets', 'create').secret as string;
     agent = startAgent(tmp.dir, 'pc-revoked', { collector: { url: proxied, enrollSecret: secret, revokedBackoffSec: 3 }, intervalSec: 5 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostByName } from '../harness/api.js';
-import { GatedProxy } from '../harness/gated-proxy.js';
+import { LoopbackProxy } from '../harness/tcp-proxy.js';
 import { waitFor } from '../harness/ports.js';
 import { COLLECTOR_CLI, REPO_ROOT, type RunningCollector, startCollector } from '../harness/processes.js';
 import { tempDir } from '../harness/tmp.js';
@@ -36,7 +36,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('automati
   const tmp = tempDir('update');
   const collectors: RunningCollector[] = [];
   const agents: Supervisor[] = [];
-  const proxies: GatedProxy[] = [];
+  const proxies: LoopbackProxy[] = [];
   let current: string;
   let currentVersion: string;
   let trusted: { file: string; publicKey: string };
@@ -181,7 +181,7 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('automati
 
   it('rolls a new version that cannot reach the collector back to the old one after the deadline, which then stays', async () => {
     const c = await collector('rollback', packages('packages-good', trusted));
-    const proxy = new GatedProxy(c.port);
+    const proxy = new LoopbackProxy(c.port);
     proxies.push(proxy);
     const url = await proxy.start();
     const { agent, programDir, stateDir } = installAndRun('ws-rollback', url, 8);
