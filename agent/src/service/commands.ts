@@ -12,13 +12,16 @@ export const INSTALL_USAGE = `siaga-agent install --collector <url> --enroll-sec
     --enroll-secret-file <file>  file holding the organisation's enroll secret (copied, private)
     --site <name> --group <name> --tags <a,b>   labels the collector's policies select on
     --ca-file <pem>              CA bundle that signs the collector's certificate
-    --release-key <base64>       release key (siaga-collector release keygen): enables automatic updates
+    --release-key <base64>       release key (siaga-collector release keygen): enables automatic updates;
+                                 alone, it is added to the installed config
     --allow-insecure             allow plain http:// to a non-loopback collector
     --root <dir>                 stage the files under <dir> only (packaging); no service calls
     --prefix <dir>               program prefix on Linux and macOS (default /usr/local)
     --platform linux|darwin|win32  layout to stage with --root (default: this system)
     --binary <file>              executable to install (default: this one)
   Running it again with --collector rewrites the config; without, it keeps the config.
+  Windows: the program goes to %ProgramFiles%\siaga\versions\<version>\ behind the junction
+  versions\current, which automatic updates switch.
 
 siaga-agent uninstall [--purge] [--root <dir>]
   Removes the service, program, config and enroll secret. Keeps the state (so a reinstall is
@@ -92,6 +95,8 @@ async function runInstall(argv: string[]): Promise<number> {
       platform: { type: 'string' },
       binary: { type: 'string' },
       'from-msi': { type: 'boolean', default: false },
+      // MSI repair: an automatic update may have moved `current` on since the MSI installed.
+      'keep-current': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -117,6 +122,7 @@ async function runInstall(argv: string[]): Promise<number> {
     group: given(values.group),
     tags: (given(values.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     fromMsi: values['from-msi'],
+    keepCurrent: values['keep-current'],
     run: runCommand,
   }).catch((err: unknown) => {
     if (values['from-msi']) noteMsiFailure(err);

@@ -59,3 +59,19 @@ export function renderAgentConfig(layout: InstallLayout, answers: ConfigAnswers)
 # Reference: docs/install.md in the siaga sources. Check it with: siaga-agent doctor
 ${YAML.stringify(doc)}`;
 }
+
+/**
+ * The installed config with `update.publicKeyFile` naming the installed release key, or undefined
+ * when it does already. Comments and every other setting stay; an inline `update.publicKey` gives
+ * way to the file, so the key the installer was given is the one used.
+ */
+export function addReleaseKeyFile(text: string, layout: InstallLayout): string | undefined {
+  const doc = YAML.parseDocument(text);
+  if (doc.errors.length > 0) throw new SiagaError(ErrorCode.invalidConfig, `${layout.configFile}: ${doc.errors[0]?.message ?? 'not YAML'}`);
+  if (doc.getIn(['update', 'publicKeyFile']) === layout.releaseKeyFile && !doc.hasIn(['update', 'publicKey'])) return undefined;
+  doc.setIn(['update', 'publicKeyFile'], layout.releaseKeyFile);
+  doc.deleteIn(['update', 'publicKey']);
+  // The result must still be a config the agent starts with.
+  parseAgentConfig(doc.toJS(), layout.configDir);
+  return doc.toString();
+}

@@ -2,10 +2,12 @@ import { readdirSync, readFileSync, realpathSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, SiagaError } from '@siaga/shared';
 import type { CommandRunner } from '../exec.js';
+import { msiOwned } from '../update/installation.js';
 import { parseReleaseKey } from '../update/release-key.js';
-import { renderAgentConfig } from './config-file.js';
-import { copyFileAtomic, ensureDir, exists, linkTarget, remove, switchSymlink, writeFileAtomic } from './files.js';
-import { hostPath, type InstallLayout, layoutFor, SERVICE_NAME, type TargetPlatform, VERSION_NAME } from './layout.js';
+import { versionSwitch } from '../update/switch.js';
+import { addReleaseKeyFile, renderAgentConfig } from './config-file.js';
+import { copyFileAtomic, ensureDir, exists, remove, switchSymlink, writeFileAtomic } from './files.js';
+import { hostPath, type InstallLayout, layoutFor, type TargetPlatform, VERSION_NAME } from './layout.js';
 import { launchdManager } from './launchd.js';
 import type { ServiceFile, ServiceManager } from './manager.js';
 import { systemdManager } from './systemd.js';
@@ -30,6 +32,8 @@ export interface InstallOptions {
   tags: string[];
   /** Windows MSI custom action: the MSI installs files and the service; write config and recovery only. */
   fromMsi: boolean;
+  /** Leave `current` on the version it names when that version is there (MSI repair: an update may have moved it on). */
+  keepCurrent?: boolean;
   run: CommandRunner;
 }
 
@@ -96,21 +100,30 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+/** The executable inside a version folder of `layout` (`<programDir>/<name>/siaga-agent[.exe]`). */
+function versionExecutable(layout: InstallLayout, versionDir: string): string {
+  const p = layout.platform === 'win32' ? path.win32 : path.posix;
+  return p.join(versionDir, p.basename(layout.executable));
+}
+
 /**
- * Puts the executable into its version folder and points `current` and the command at it.
- * Keeps the version that was current before (for a rollback) and removes older ones.
+ * Puts the executable into its version folder (the MSI has put it there already) and points
+ * `current` and the command at it. Keeps the version that was current before (for a rollback)
+ * and the MSI's own, and removes older ones.
  */
-function placeProgram(layout: InstallLayout, source: string): void {
-  const dest = hostPath(layout, layout.platform === 'win32' ? layout.executable : path.posix.join(layout.versionDir, SERVICE_NAME));
-  if (!sameFile(source, dest)) copyFileAtomic(source, dest, 0o755);
-  if (!layout.currentLink || !layout.commandLink) return;
+function placeProgram(layout: InstallLayout, source: string | undefined, keepCurrent: boolean): void {
+  const folders = versionSwitch();
+  const dest = hostPath(layout, versionExecutable(layout, layout.versionDir));
+  if (source && !sameFile(source, dest)) copyFileAtomic(source, dest, 0o755);
   const current = hostPath(layout, layout.currentLink);
-  const previous = linkTarget(current);
-  switchSymlink(current, VERSION_NAME);
-  switchSymlink(hostPath(layout, layout.commandLink), path.posix.relative(path.posix.dirname(layout.commandLink), layout.executable));
   const programDir = hostPath(layout, layout.programDir);
+  const previous = folders.current(current);
+  if (keepCurrent && previous && exists(path.join(programDir, previous, path.basename(dest)))) return;
+  folders.point(current, VERSION_NAME);
+  if (layout.commandLink) switchSymlink(hostPath(layout, layout.commandLink), path.posix.relative(path.posix.dirname(layout.commandLink), layout.executable));
   for (const entry of readdirSync(programDir)) {
-    if (entry !== 'current' && entry !== VERSION_NAME && entry !== previous) remove(path.join(programDir, entry));
+    const folder = path.join(programDir, entry);
+    if (entry !== 'current' && entry !== VERSION_NAME && entry !== previous && !msiOwned(folders, folder)) folders.remove(folder);
   }
 }
 
@@ -144,6 +157,16 @@ function configFiles(layout: InstallLayout, options: InstallOptions, secret: str
       tags: options.tags,
     });
     files.push({ path: layout.configFile, content: text, mode: 0o600 });
+  } else if (options.releaseKey !== undefined) {
+    // A release key alone (an MSI upgrade with RELEASE_KEY) goes into the installed config.
+    let text: string;
+    try {
+      text = readFileSync(hostPath(layout, layout.configFile), 'utf8');
+    } catch {
+      return fail(`--release-key without --collector adds the key to the installed config, and there is none at ${layout.configFile}`);
+    }
+    const updated = addReleaseKeyFile(text, layout);
+    if (updated !== undefined) files.push({ path: layout.configFile, content: updated, mode: 0o600 });
   }
   return files;
 }
@@ -161,8 +184,8 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
 
   // Everything is checked before anything is written.
   const secret = newSecret(options);
-  if (!options.collectorUrl && (options.site || options.group || options.tags.length > 0 || options.caFile || options.releaseKey || options.allowInsecure)) {
-    fail('--site, --group, --tags, --ca-file, --release-key and --allow-insecure rewrite the config: pass --collector with them');
+  if (!options.collectorUrl && (options.site || options.group || options.tags.length > 0 || options.caFile || options.allowInsecure)) {
+    fail('--site, --group, --tags, --ca-file and --allow-insecure rewrite the config: pass --collector with them');
   }
   const hasConfig = Boolean(options.collectorUrl) || exists(at(layout.configFile));
   if (live && !options.fromMsi && !hasConfig) fail('first install: pass --collector <url> and --enroll-secret-file <file>');
@@ -172,7 +195,7 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
   const definition = options.fromMsi ? [] : await manager.definition(layout);
 
   if (live && options.platform === 'win32' && !options.fromMsi) await windowsManager.quiesce(options.run);
-  if (source) placeProgram(layout, source);
+  if (source || (options.fromMsi && options.platform === 'win32')) placeProgram(layout, source, options.keepCurrent ?? false);
 
   ensureDir(at(layout.configDir), 0o700);
   if (live && options.platform === 'win32') await restrictToAdministrators(layout.configDir, options.run);
@@ -184,6 +207,15 @@ export async function install(options: InstallOptions): Promise<InstallLayout> {
   if (options.fromMsi) await configureRecovery(options.run);
   else await manager.activate(layout, options.run);
   return layout;
+}
+
+/** MSI uninstall: the MSI removes the version it installed; the junction and the versions updates added go here. */
+function removeAddedVersions(layout: InstallLayout): void {
+  const folders = versionSwitch();
+  const programDir = hostPath(layout, layout.programDir);
+  folders.remove(hostPath(layout, layout.currentLink));
+  const entries = exists(programDir) ? readdirSync(programDir) : [];
+  for (const entry of entries) if (entry !== VERSION_NAME) folders.remove(path.join(programDir, entry));
 }
 
 function removeIfEmpty(dir: string): void {
@@ -216,9 +248,14 @@ export async function uninstall(options: UninstallOptions): Promise<InstallLayou
   } else {
     removeIfEmpty(at(layout.configDir));
   }
-  if (options.fromMsi) return layout;
+  if (options.fromMsi) {
+    if (layout.platform === 'win32') removeAddedVersions(layout);
+    return layout;
+  }
   if (layout.commandLink) remove(at(layout.commandLink));
-  if (layout.platform === 'win32' && !layout.root && process.execPath.toLowerCase().startsWith(layout.programDir.toLowerCase())) removeAfterExit(layout.programDir);
-  else remove(at(layout.programDir));
+  // The link first, by itself: a recursive removal must not go through a junction.
+  versionSwitch().remove(at(layout.currentLink));
+  if (layout.platform === 'win32' && !layout.root && process.execPath.toLowerCase().startsWith(layout.programRoot.toLowerCase())) removeAfterExit(layout.programRoot);
+  else remove(at(layout.programRoot));
   return layout;
 }

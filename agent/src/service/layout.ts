@@ -11,20 +11,22 @@ export const LAUNCHD_LABEL = 'dev.siaga.agent';
 
 /**
  * Where an installation puts each file, as the installed system sees the paths. Program files
- * live in a per-version folder behind a `current` link (Linux, macOS), so an update can place a
- * new version beside the running one, switch the link and switch back on failure.
+ * live in a per-version folder behind a `current` link (a directory junction on Windows), so an
+ * update can place a new version beside the running one, switch the link and switch back on failure.
  */
 export interface InstallLayout {
   platform: TargetPlatform;
   /** Staging root the files are written under instead of `/` (packaging, tests); '' for the live system. */
   root: string;
-  /** Folder holding one sub-folder per installed version (Windows: the program folder itself). */
+  /** Everything uninstall removes of the program: `programDir`, on Windows also the service wrapper beside it. */
+  programRoot: string;
+  /** Folder holding one sub-folder per installed version, and `current`. */
   programDir: string;
   /** This version's folder. */
   versionDir: string;
-  /** The link that names the version in use (Linux, macOS). */
-  currentLink: string | undefined;
-  /** The executable the service starts (through `currentLink` where there is one). */
+  /** The link that names the version in use. */
+  currentLink: string;
+  /** The executable the service starts, through `currentLink`. */
   executable: string;
   /** `siaga-agent` on the administrator's PATH (Linux, macOS). */
   commandLink: string | undefined;
@@ -54,6 +56,9 @@ export interface LayoutOptions {
 
 export const VERSION_NAME = `${AGENT_VERSION}-${AGENT_COMMIT}`;
 
+/** The MSI puts this file into the version folder it installs: updates never remove that folder (packaging/windows). */
+export const MSI_OWNED_MARK = 'installed-by-msi.txt';
+
 export function layoutFor(platform: TargetPlatform, options: LayoutOptions = {}): InstallLayout {
   const root = options.root ?? '';
   if (platform === 'win32') return windowsLayout(root, options.env ?? process.env);
@@ -65,6 +70,7 @@ export function layoutFor(platform: TargetPlatform, options: LayoutOptions = {})
   return {
     platform,
     root,
+    programRoot: programDir,
     programDir,
     versionDir: p.join(programDir, VERSION_NAME),
     currentLink,
@@ -85,16 +91,18 @@ export function layoutFor(platform: TargetPlatform, options: LayoutOptions = {})
 
 function windowsLayout(root: string, env: NodeJS.ProcessEnv): InstallLayout {
   const w = path.win32;
-  const programDir = w.join(env.ProgramFiles ?? 'C:\\Program Files', 'siaga');
+  const programRoot = w.join(env.ProgramFiles ?? 'C:\\Program Files', 'siaga');
+  const programDir = w.join(programRoot, 'versions');
+  const currentLink = w.join(programDir, 'current');
   const dataDir = w.join(env.ProgramData ?? 'C:\\ProgramData', 'siaga');
   return {
     platform: 'win32',
     root,
+    programRoot,
     programDir,
-    // The MSI owns fixed file paths; an updater would add versions\<name>\ and repoint the wrapper.
-    versionDir: programDir,
-    currentLink: undefined,
-    executable: w.join(programDir, `${SERVICE_NAME}.exe`),
+    versionDir: w.join(programDir, VERSION_NAME),
+    currentLink,
+    executable: w.join(currentLink, `${SERVICE_NAME}.exe`),
     commandLink: undefined,
     configDir: dataDir,
     configFile: w.join(dataDir, 'agent.yaml'),
@@ -103,9 +111,10 @@ function windowsLayout(root: string, env: NodeJS.ProcessEnv): InstallLayout {
     releaseKeyFile: w.join(dataDir, 'release-key.pub'),
     stateDir: w.join(dataDir, 'state'),
     logDir: w.join(dataDir, 'logs'),
-    serviceFile: w.join(programDir, `${SERVICE_NAME}-service.xml`),
-    wrapperExe: w.join(programDir, `${SERVICE_NAME}-service.exe`),
-    wrapperRuntimeConfig: w.join(programDir, `${SERVICE_NAME}-service.exe.config`),
+    // The wrapper stays outside the version folders: it is the service, and an update does not replace it.
+    serviceFile: w.join(programRoot, `${SERVICE_NAME}-service.xml`),
+    wrapperExe: w.join(programRoot, `${SERVICE_NAME}-service.exe`),
+    wrapperRuntimeConfig: w.join(programRoot, `${SERVICE_NAME}-service.exe.config`),
   };
 }
 

@@ -8,7 +8,8 @@ import { install } from './install.js';
 import { launchdManager } from './launchd.js';
 import { layoutFor, VERSION_NAME } from './layout.js';
 import { systemdManager, unitStatus } from './systemd.js';
-import { renderWinswXml, windowsManager } from './windows.js';
+import { RESTART_EXIT_CODE } from '../update/restart.js';
+import { configureRecovery, renderWinswXml, windowsManager } from './windows.js';
 
 /** A service manager's command line, recorded; answers come from `answer`. */
 function recorder(answer: (file: string, args: readonly string[]) => Partial<CommandResult> = () => ({})) {
@@ -111,9 +112,13 @@ describe('launchd', () => {
 describe('Windows service', () => {
   const layout = layoutFor('win32', { env: { ProgramFiles: 'C:\\Program Files', ProgramData: 'C:\\ProgramData' } });
 
-  it('lays out Program Files and ProgramData', () => {
+  it('lays out version folders behind a current junction in Program Files, and ProgramData', () => {
     expect(layout).toMatchObject({
-      executable: 'C:\\Program Files\\siaga\\siaga-agent.exe',
+      programRoot: 'C:\\Program Files\\siaga',
+      programDir: 'C:\\Program Files\\siaga\\versions',
+      versionDir: `C:\\Program Files\\siaga\\versions\\${VERSION_NAME}`,
+      currentLink: 'C:\\Program Files\\siaga\\versions\\current',
+      executable: 'C:\\Program Files\\siaga\\versions\\current\\siaga-agent.exe',
       wrapperExe: 'C:\\Program Files\\siaga\\siaga-agent-service.exe',
       serviceFile: 'C:\\Program Files\\siaga\\siaga-agent-service.xml',
       configFile: 'C:\\ProgramData\\siaga\\agent.yaml',
@@ -121,11 +126,11 @@ describe('Windows service', () => {
     });
   });
 
-  it('configures WinSW to run the agent, restart it and roll its logs', () => {
+  it('configures WinSW to run the agent through the current junction, restart it and roll its logs', () => {
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(renderWinswXml()) as { service: Record<string, unknown> };
     expect(xml.service).toMatchObject({
       id: 'siaga-agent',
-      executable: '%BASE%\\siaga-agent.exe',
+      executable: '%BASE%\\versions\\current\\siaga-agent.exe',
       arguments: 'run --config "%ProgramData%\\siaga\\agent.yaml"',
       logpath: '%ProgramData%\\siaga\\logs',
       log: { mode: 'roll-by-size' },
@@ -135,6 +140,18 @@ describe('Windows service', () => {
       { action: 'restart', delay: '10 sec' },
       { action: 'restart', delay: '60 sec' },
     ]);
+    // %BASE% is the wrapper's folder: the service starts exactly the layout's executable.
+    expect(String(xml.service.executable).replace('%BASE%', path.win32.dirname(layout.wrapperExe ?? ''))).toBe(layout.executable);
+    expect(xml.service.env).toEqual({ name: 'SIAGA_SERVICE_MANAGER', value: 'winsw' });
+  });
+
+  it('has the service restarted after the update exit: a non-zero status, which recovery actions restart', async () => {
+    // WinSW 1.17 reports a child's status 0 as a clean stop (no recovery) and exits with any other
+    // status without reporting a stop, which the service control manager treats as a failure.
+    expect(RESTART_EXIT_CODE).not.toBe(0);
+    const { calls, run } = recorder();
+    await configureRecovery(run);
+    expect(calls).toContain('sc.exe failure siaga-agent reset= 3600 actions= restart/10000/restart/10000/restart/60000');
   });
 
   it('creates an automatic LocalSystem service with restart-on-failure and starts it', async () => {

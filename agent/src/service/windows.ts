@@ -20,6 +20,13 @@ const SID_ADMINISTRATORS = '*S-1-5-32-544';
 /**
  * The WinSW configuration. Paths use environment variables WinSW expands at service start
  * (%BASE% is the wrapper's folder), so the same file serves the MSI and `siaga-agent install`.
+ *
+ * The agent runs through the junction `versions\current`, so each start runs the version it
+ * names. After an automatic update or a rollback the agent exits with status 75: WinSW 1.17
+ * then exits with that status without reporting a stop, the service control manager counts it
+ * as a failure and its recovery actions (configureRecovery) start the service again. A status of
+ * 0 would be reported as a clean stop and not restarted. The <onfailure> elements are read only
+ * when WinSW registers the service itself; `install` and the MSI set the same actions with sc.exe.
  */
 export function renderWinswXml(): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -28,7 +35,8 @@ export function renderWinswXml(): string {
   <id>${SERVICE_NAME}</id>
   <name>${SERVICE_DISPLAY_NAME}</name>
   <description>${SERVICE_DESCRIPTION}</description>
-  <executable>%BASE%\\${SERVICE_NAME}.exe</executable>
+  <!-- versions\\current is a junction to the version in use; automatic updates switch it and exit with 75 to be restarted. -->
+  <executable>%BASE%\\versions\\current\\${SERVICE_NAME}.exe</executable>
   <arguments>run --config "%ProgramData%\\siaga\\agent.yaml"</arguments>
   <workingdirectory>%ProgramData%\\siaga</workingdirectory>
   <env name="SIAGA_SERVICE_MANAGER" value="winsw"/>
@@ -84,7 +92,10 @@ async function stopAndWait(run: CommandRunner, timeoutMs = 30_000): Promise<void
   }
 }
 
-/** Description and restart-on-failure; also run by the MSI, whose ServiceInstall cannot set failure actions. */
+/**
+ * Description and restart-on-failure; also run by the MSI, whose ServiceInstall cannot set failure
+ * actions. They also restart the agent after an update (see renderWinswXml).
+ */
 export async function configureRecovery(run: CommandRunner): Promise<void> {
   await runChecked(run, 'sc.exe', ['description', SERVICE_NAME, SERVICE_DESCRIPTION]);
   await runChecked(run, 'sc.exe', ['failure', SERVICE_NAME, ...FAILURE_ARGS]);

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 
 /**
  * Exit status after an update or a rollback: the service manager starts the program again
- * (systemd `Restart=always`, launchd `KeepAlive`, WinSW's restart on failure, which needs a
- * non-zero status). 75 is EX_TEMPFAIL: "try again".
+ * (systemd `Restart=always`, launchd `KeepAlive`; on Windows the service's recovery actions,
+ * which act only on a non-zero status: WinSW reports a 0 as a clean stop). 75 is EX_TEMPFAIL:
+ * "try again".
  */
 export const RESTART_EXIT_CODE = 75;
 

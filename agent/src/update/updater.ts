@@ -1,17 +1,15 @@
 import { execFile } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
-import { chmodSync, mkdtempSync, renameSync } from 'node:fs';
-import path from 'node:path';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { ErrorCode, type ErrorCodeValue, type ErrorFrame, PROTOCOL_VERSION, releasePlatformOf, type UpdateOffer } from '@siaga/shared';
 import type { UpdateConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { remove } from '../service/files.js';
 import { download } from './download.js';
-import { EXECUTABLE_NAME, findInstallation, type Installation, pruneVersions, switchCurrent, versionExists } from './installation.js';
-import { signForThisMac } from './macos.js';
+import { findInstallation, type Installation, pruneVersions, switchCurrent, versionExists, versionFolder } from './installation.js';
 import { type BuildRef, type PendingUpdate, UpdateRecords } from './records.js';
 import { loadReleaseKey, signatureValid } from './release-key.js';
 import { restartInto } from './restart.js';
+import { type VersionSwitch, versionSwitch } from './switch.js';
 
 export interface UpdaterOptions {
   config: UpdateConfig;
@@ -31,6 +29,10 @@ export interface UpdaterOptions {
   now?: () => number;
   /** Replaces this process with `executable` (tests record the call instead). */
   restart?: (executable: string) => void;
+  /** The system this agent runs on (tests pass another one's, with its `folders`). */
+  platform?: NodeJS.Platform;
+  arch?: string;
+  folders?: VersionSwitch;
 }
 
 /** No agent build is anywhere near this big. */
@@ -61,6 +63,9 @@ export class Updater {
   private readonly key: KeyObject | undefined;
   private readonly records: UpdateRecords;
   private readonly now: () => number;
+  private readonly platform: NodeJS.Platform;
+  private readonly arch: string;
+  private readonly folders: VersionSwitch;
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
   /** The collector's latest offer, and a retry of it after a failed download. */
@@ -75,6 +80,9 @@ export class Updater {
     this.key = loadReleaseKey(opts.config);
     this.records = new UpdateRecords(opts.stateDir);
     this.now = opts.now ?? Date.now;
+    this.platform = opts.platform ?? process.platform;
+    this.arch = opts.arch ?? process.arch;
+    this.folders = opts.folders ?? versionSwitch(this.platform);
   }
 
   /** At start: puts a new version on probation, rolls back one whose deadline passed, or reports a rollback. */
@@ -124,16 +132,15 @@ export class Updater {
     };
     if (!this.opts.config.enabled) return once('update offered, but updates are off (update.enabled: false)');
     if (!this.key) return once('update offered, but no release key is configured (update.publicKey): not updating');
-    if (process.platform === 'win32') return once('update offered, but Windows agents are updated with the MSI');
     const failure = this.records.failureOf(offer);
     if (failure && (failure.retryAt === null || failure.retryAt > this.now())) {
       return once('not trying this build again yet', { reason: failure.reason, retryAt: failure.retryAt === null ? 'when another build is offered' : new Date(failure.retryAt).toISOString() });
     }
-    const platform = releasePlatformOf(process.platform, process.arch);
-    if (offer.platform !== platform) return this.refuse(offer, `the build is for ${offer.platform}, this agent runs on ${platform ?? process.platform}`, null);
+    const platform = releasePlatformOf(this.platform, this.arch);
+    if (offer.platform !== platform) return this.refuse(offer, `the build is for ${offer.platform}, this agent runs on ${platform ?? this.platform}`, null);
     if (!signatureValid(this.key, offer, offer.sha256)) return this.refuse(offer, "its signature does not verify with this agent's release key", null);
-    const installation = findInstallation(this.opts.config.installDir);
-    if (!installation) return once('update offered, but this agent does not run from an installation (<prefix>/lib/siaga-agent/<version>/ with a current link, or update.installDir): not updating');
+    const installation = this.installation();
+    if (!installation) return once('update offered, but this agent does not run from an installation (a version folder beside a current link, or update.installDir): not updating');
     this.busy = true;
     try {
       await this.install(offer, installation);
@@ -147,9 +154,10 @@ export class Updater {
   private async install(offer: UpdateOffer, installation: Installation): Promise<void> {
     const url = this.downloadUrl(offer.url);
     if (!url) return this.refuse(offer, `${offer.url} is not on the collector (${this.opts.baseUrl.origin})`, null);
-    const staging = mkdtempSync(path.join(installation.programDir, '.staging-'));
+    const { folders } = installation;
+    const staging = mkdtempSync(versionFolder(installation, '.staging-'));
     try {
-      const file = path.join(staging, EXECUTABLE_NAME);
+      const file = folders.path.join(staging, folders.exeName);
       this.opts.log.info({ version: offer.version, url: url.href }, 'downloading the offered build');
       let got: { sha256: string; size: number };
       try {
@@ -158,14 +166,14 @@ export class Updater {
         return this.refuse(offer, `the download failed: ${(err as Error).message}`, this.opts.config.retryAfterSec * 1000);
       }
       if (got.sha256 !== offer.sha256) return this.refuse(offer, `the download's SHA-256 is ${got.sha256}, the signed one is ${offer.sha256}`, this.opts.config.retryAfterSec * 1000);
-      if (process.platform === 'darwin') await signForThisMac(file);
+      await folders.prepare(file);
       const said = await versionOf(file);
       if (said?.version !== offer.version) return this.refuse(offer, `the build says it is ${said ? `version ${said.version}` : 'nothing (it did not answer --version)'}`, null);
       const name = `${said.version}-${said.commit}`;
-      remove(path.join(installation.programDir, name));
+      folders.remove(versionFolder(installation, name));
       // Like the folders `install` makes: administrators run `siaga-agent` through the command link.
       chmodSync(staging, 0o755);
-      renameSync(staging, path.join(installation.programDir, name));
+      await folders.move(staging, versionFolder(installation, name));
       const now = this.now();
       this.records.setPending({
         from: installation.current,
@@ -183,14 +191,14 @@ export class Updater {
       await this.opts.shutdown('update');
       (this.opts.restart ?? restartInto)(installation.executable);
     } finally {
-      remove(staging);
+      folders.remove(staging);
     }
   }
 
   /** Switches `current` back to the version before the update and restarts into it. */
   private async rollback(pending: PendingUpdate, reason: string): Promise<void> {
     clearTimeout(this.timer);
-    const installation = findInstallation(this.opts.config.installDir);
+    const installation = this.installation();
     if (!installation || !versionExists(installation, pending.from)) {
       this.opts.log.error({ from: pending.from, reason }, 'the new version should be rolled back, but the previous version is gone: staying');
       this.records.clearPending();
@@ -201,6 +209,10 @@ export class Updater {
     this.opts.log.error({ from: pending.toVersion, to: pending.fromVersion, reason }, 'rolling back the update');
     await this.opts.shutdown('restart');
     (this.opts.restart ?? restartInto)(installation.executable);
+  }
+
+  private installation(): Installation | undefined {
+    return findInstallation(this.opts.config.installDir, process.execPath, this.folders);
   }
 
   private refuse(build: UpdateOffer, reason: string, retryAfterMs: number | null): void {
