@@ -1,12 +1,14 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type ErrorFrame, releaseStatement, type UpdateOffer } from '@siaga/shared';
+import { agentFileName, type ErrorFrame, releaseStatement, type UpdateOffer } from '@siaga/shared';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WindowsLikeFs } from './junction-fs.testutil.js';
+import { windowsSwitch } from './switch.win32.js';
 import { Updater, type UpdaterOptions } from './updater.js';
 
 const OLD = { version: '0.1.0', name: '0.1.0-aaa1111' };
@@ -36,15 +38,20 @@ const logs: Array<Record<string, unknown>> = [];
 const sent: ErrorFrame[] = [];
 const events: string[] = [];
 
-function offer(options: { content?: string; version?: string; key?: KeyObject; url?: string } = {}): UpdateOffer {
+function offer(options: { content?: string; version?: string; key?: KeyObject; url?: string; platform?: string } = {}): UpdateOffer {
   const version = options.version ?? NEW.version;
+  const platform = options.platform ?? 'linux-x64';
+  const file = agentFileName(platform);
   const sha256 = createHash('sha256').update(options.content ?? served).digest('hex');
-  const signature = sign(null, releaseStatement(version, FILE, sha256), options.key ?? RELEASE.privateKey).toString('base64');
-  return { version, platform: 'linux-x64', url: options.url ?? `/downloads/releases/${version}/${FILE}`, sha256, signature };
+  const signature = sign(null, releaseStatement(version, file, sha256), options.key ?? RELEASE.privateKey).toString('base64');
+  return { version, platform, url: options.url ?? `/downloads/releases/${version}/${file}`, sha256, signature };
 }
 
-function updater(running = OLD, extra: Partial<UpdaterOptions['config']> = {}, now: () => number = () => clock): Updater {
+type System = Pick<UpdaterOptions, 'platform' | 'arch' | 'folders'>;
+
+function updater(running = OLD, extra: Partial<UpdaterOptions['config']> = {}, now: () => number = () => clock, system: System = {}): Updater {
   return new Updater({
+    ...system,
     config: { enabled: true, publicKey: RELEASE.publicKey, installDir: programDir, confirmTimeoutSec: 60, retryAfterSec: 600, ...extra },
     stateDir,
     baseUrl: base,
@@ -84,7 +91,7 @@ beforeEach(async () => {
   events.length = 0;
   server = http.createServer((req, res) => {
     requests++;
-    if (req.url === `/downloads/releases/${NEW.version}/${FILE}`) res.end(served);
+    if (req.url === `/downloads/releases/${NEW.version}/${FILE}` || req.url === `/downloads/releases/${NEW.version}/${agentFileName('win-x64')}`) res.end(served);
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -212,6 +219,56 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('automati
     expect(requests).toBe(0);
     await updater().offer(offer({ version: OLD.version }));
     expect(requests).toBe(0);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('automatic update of a Windows agent (junction behaviour on this machine)', () => {
+  let fs: WindowsLikeFs;
+  const windows = (running = OLD, extra: Partial<UpdaterOptions['config']> = {}) =>
+    updater(running, extra, () => clock, { platform: 'win32', arch: 'x64', folders: windowsSwitch({ fs, path: path.posix }) });
+  const link = () => path.join(programDir, 'current');
+
+  beforeEach(() => {
+    fs = new WindowsLikeFs(tmp, path.posix);
+    fs.addVersion(programDir, OLD.name, 'siaga-agent.exe', build(OLD.version, 'aaa1111'));
+    unlinkSync(link());
+    fs.symlinkSync(OLD.name, link(), 'junction');
+    fs.calls.length = 0;
+  });
+
+  it('installs a signed win-x64 build beside the running one, switches the junction, says goodbye and restarts into it', async () => {
+    await windows().offer(offer({ platform: 'win-x64' }));
+    expect(fs.readlinkSync(link())).toBe(`${path.join(programDir, NEW.name)}/`);
+    expect(readFileSync(path.join(programDir, NEW.name, 'siaga-agent.exe'), 'utf8')).toBe(served);
+    const staged = expect.stringMatching(new RegExp(`^${programDir}/\\.staging-\\w+$`));
+    const fresh = `${link()}.new-${process.pid}`;
+    expect(fs.calls.map((c) => c.split(' '))).toEqual([
+      ['rm', path.join(programDir, NEW.name)],
+      ['rename', staged, '->', path.join(programDir, NEW.name)],
+      ['junction', fresh, '->', path.join(programDir, NEW.name)],
+      ['unlink', link()],
+      ['rename', fresh, '->', link()],
+      ['rm', staged],
+    ]);
+    expect(events).toEqual(['shutdown update', `restart ${path.join(link(), 'siaga-agent.exe')}`]);
+    expect(logs.filter((l) => /MSI/.test(String(l.msg)))).toEqual([]);
+    expect(readdirSync(path.join(programDir, OLD.name)).sort()).toEqual(['siaga-agent', 'siaga-agent.exe']);
+  });
+
+  it('switches the junction back when the new version gets no welcome by the deadline', async () => {
+    await windows().offer(offer({ platform: 'win-x64' }));
+    events.length = 0;
+    clock += 61_000;
+    await windows(NEW).resume();
+    expect(fs.readlinkSync(link())).toBe(`${path.join(programDir, OLD.name)}/`);
+    expect(events).toEqual(['shutdown restart', `restart ${path.join(link(), 'siaga-agent.exe')}`]);
+  });
+
+  it('refuses a build for another platform without downloading it', async () => {
+    await windows().offer(offer());
+    expect(sent[0]?.message).toBe('update to 0.2.0 refused: the build is for linux-x64, this agent runs on win-x64');
+    expect(requests).toBe(0);
+    expect(fs.calls).toEqual([]);
   });
 });
 
