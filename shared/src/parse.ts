@@ -3,6 +3,7 @@ import { ErrorCode, type ErrorCodeValue } from './errors.js';
 import { type AgentFrame, agentFrameSchema, type CollectorFrame, collectorFrameSchema, type ErrorFrame } from './frames.js';
 import { describeIssues, type FieldIssue, fieldIssues } from './issues.js';
 import { LIMITS } from './limits.js';
+import { acceptReport } from './report-fast-path.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 export interface FrameError {
@@ -26,7 +27,7 @@ function byteLength(data: string | Buffer): number {
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer): ParseResult<T> {
+function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer, fast?: (value: Record<string, unknown>) => T | undefined): ParseResult<T> {
   if (byteLength(data) > LIMITS.maxFrameBytes) {
     return fail(ErrorCode.frameTooLarge, [{ path: '', message: `frame larger than ${LIMITS.maxFrameBytes} bytes` }]);
   }
@@ -46,6 +47,8 @@ function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer): ParseResult<
   if (record.v !== PROTOCOL_VERSION) {
     return fail(ErrorCode.unsupportedVersion, [{ path: 'v', message: `expected protocol version ${PROTOCOL_VERSION}` }], ref);
   }
+  const accepted = fast?.(record);
+  if (accepted) return { ok: true, frame: accepted };
   const result = schema.safeParse(value);
   if (!result.success) return fail(ErrorCode.invalidFrame, fieldIssues(result.error), ref);
   return { ok: true, frame: result.data };
@@ -53,7 +56,7 @@ function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer): ParseResult<
 
 /** Validates a frame received from an agent. Never throws. */
 export function parseAgentFrame(data: string | Buffer): ParseResult<AgentFrame> {
-  return parseWith(agentFrameSchema, data);
+  return parseWith(agentFrameSchema, data, acceptReport);
 }
 
 /** Validates a frame received from the collector. Never throws. */
