@@ -30,6 +30,7 @@ export function parseOptions(argv) {
       'no-saturation': { type: 'boolean', default: false },
       'no-storm': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
+      'node-flags': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
     },
     strict: false,
@@ -52,6 +53,7 @@ export function parseOptions(argv) {
     saturation: values['no-saturation'] !== true,
     storm: values['no-storm'] !== true,
     logLevel: values['log-level'],
+    nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     keep: values.keep === true,
   };
   if (opts.perWorker > 9_000) throw new Error('--per-worker: at most 9000 sockets per process (the open-file limit here is 20,000 and a reconnect briefly holds two)');

@@ -89,7 +89,7 @@ export async function run({ argv, root, log }) {
     const configFile = writeCollectorFiles(root, dir, { port, secret, influxUrl: influxd.url, logLevel: opts.logLevel });
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const collectorStartedAt = performance.now();
-    collector = (await startCollectorProcess(root, dir, { configFile, port, nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] })).child;
+    collector = (await startCollectorProcess(root, dir, { configFile, port, nodeFlags: [...opts.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] })).child;
     watch.watch('collector', collector.pid);
     const baseUrl = `http://127.0.0.1:${port}`;
     log(`temp dir ${dir}; influxd :${influxPort}, collector :${port}; ${opts.agents} agents in sites of ${opts.perSite}, at most ${opts.perWorker} per generator process`);
@@ -157,7 +157,7 @@ export async function run({ argv, root, log }) {
       const exitCode = await Promise.race([collector.exited, sleep(60_000).then(() => 'timeout')]);
       const stopSec = (performance.now() - stopStarted) / 1000;
       if (exitCode === 'timeout') await collector.stop('SIGKILL');
-      const restarted = await startCollectorProcess(root, dir, { configFile, port, name: 'collector-restarted' });
+      const restarted = await startCollectorProcess(root, dir, { configFile, port, nodeFlags: opts.nodeFlags, name: 'collector-restarted' });
       collector = restarted.child;
       watch.watch('collector', collector.pid);
       const readyAfterSec = (Date.now() - markAt) / 1000;

@@ -160,6 +160,10 @@ export class Collector {
       return { webhook_sent: n.sent, webhook_failed: n.failed + n.dead, webhook_retried: n.retried };
     });
     this.selfMetrics.add(() => ({ alerts_firing: this.alerts.counters().firing }));
+    this.selfMetrics.add(() => {
+      const b = this.gateway.budget.stats();
+      return { reports_in_work: b.held, agents_held_back: b.waiting, agents_held_back_total: b.waits };
+    });
     for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => influxFields(sink.stats()));
     // Hosts revoked from the command line while the collector runs lose their connection (4401).
     this.storeChanges = new StoreChangeWatcher(this.db, config.gateway.revocationCheckMs);

@@ -18,6 +18,8 @@ import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
 import type { PolicyProvider } from '../policy/provider.js';
 import type { HostRecord, HostStore } from '../store/hosts.js';
+import type { IngestBudget } from './ingest-budget.js';
+import { pauseReading, resumeReading } from './read-pause.js';
 
 export interface ConnectionDeps {
   hosts: HostStore;
@@ -38,6 +40,8 @@ export interface ConnectionDeps {
   onClose?: (conn: AgentConnection) => void;
   /** Bytes queued towards an agent that does not read, at most; beyond it the socket is dropped. */
   maxBufferedBytes?: number;
+  /** Reports held between reading and acking, over all connections (backpressure). */
+  budget?: IngestBudget;
 }
 
 /** Invalid-frame warnings logged per connection and minute; the rest are counted. */
@@ -59,6 +63,10 @@ export class AgentConnection {
   private readonly pending = new Map<string, { resolve: (r: CommandResultFrame) => void; timer: NodeJS.Timeout }>();
   private commandCounter = 0;
   private warnings = { windowStart: 0, logged: 0, suppressed: 0 };
+  /** Frames read while the ingest budget was spent, unparsed, in arrival order. */
+  private held: Buffer[] = [];
+  /** Set while this connection waits for the ingest budget; forgets the wait. */
+  private cancelBudgetWait: (() => void) | undefined;
   /** Collector clock minus agent clock, from `hello` (network delay included). */
   clockSkewMs = 0;
   readonly connectedAt: number;
@@ -78,6 +86,8 @@ export class AgentConnection {
         p.resolve({ v: PROTOCOL_VERSION, type: 'command_result', id, ok: false, error: 'agent disconnected' });
       }
       this.pending.clear();
+      this.cancelBudgetWait?.();
+      this.held = [];
       deps.onClose?.(this);
     });
     ws.on('error', (err) => deps.log.debug({ host: host.id, err: err.message }, 'agent socket error'));
@@ -133,6 +143,17 @@ export class AgentConnection {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    const budget = this.deps.budget;
+    if (budget && !isBinary && (this.held.length > 0 || !budget.hasRoom)) {
+      // Kept as bytes, behind whatever this agent sent before; reading stops until there is room.
+      this.held.push(data);
+      this.waitForBudget(budget);
+      return;
+    }
+    this.handle(data, isBinary);
+  }
+
+  private handle(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
       this.send(errorFrameFor({ code: ErrorCode.invalidFrame, message: 'binary frames are not accepted; send JSON text', path: '', issues: [], ref: {} }));
       return;
@@ -223,8 +244,14 @@ export class AgentConnection {
     }
     const storedSeq = this.acceptedSeq;
     this.acceptedSeq = seq;
+    const budget = this.deps.budget;
+    budget?.take();
     const stored = this.deps.ingest.report(this.host, frame, receivedAt, this.isLive(frame, receivedAt));
     stored.catch(() => undefined);
+    if (budget) {
+      const release = () => budget.release();
+      stored.then(release, release);
+    }
     this.ackChain = this.ackChain
       .then(() => stored)
       .then(
@@ -236,6 +263,23 @@ export class AgentConnection {
           this.close(CloseCode.tryLater, 'storage unavailable');
         },
       );
+  }
+
+  /** Stops reading this agent until the collector has room for the frames it holds. */
+  private waitForBudget(budget: IngestBudget): void {
+    if (this.cancelBudgetWait) return;
+    pauseReading(this.ws, 'budget');
+    this.cancelBudgetWait = budget.wait(() => {
+      this.cancelBudgetWait = undefined;
+      while (this.held.length > 0 && budget.hasRoom && this.ws.readyState === WebSocket.OPEN) this.handle(this.held.shift() as Buffer, false);
+      if (this.held.length > 0 && this.ws.readyState === WebSocket.OPEN) this.waitForBudget(budget);
+      else resumeReading(this.ws, 'budget');
+    });
+  }
+
+  /** True while this connection is not read because the collector holds too many reports. */
+  get waitingForBudget(): boolean {
+    return this.cancelBudgetWait !== undefined;
   }
 
   private ack(seq: number): void {

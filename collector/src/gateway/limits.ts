@@ -40,6 +40,11 @@ export const gatewaySchema = z
     maxFragments: z.number().int().min(1).max(16_384).default(64),
     /** Bytes queued towards a connection that does not read; beyond it the connection is dropped. */
     maxBufferedBytes: z.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
+    /**
+     * Reports read but not yet stored and acked, over all agents; beyond it the agents that send
+     * more are not read until some are stored (backpressure into the agents' spools).
+     */
+    maxReportsInFlight: z.number().int().min(1).max(1_000_000).default(2_000),
     /** How often the store is checked for hosts revoked by another process (the CLI). */
     revocationCheckMs: z.number().int().min(100).max(60_000).default(1_000),
   })

@@ -6,8 +6,10 @@ import type { HostRecord, HostStore } from '../store/hosts.js';
 import { ConnectionAdmission } from './admission.js';
 import { nodeKeyHash } from './auth.js';
 import { AgentConnection, type ConnectionDeps } from './connection.js';
+import { IngestBudget } from './ingest-budget.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 import { KeyedRateLimiter, sourceKey } from './rate-limit.js';
+import { pauseReading, resumeReading } from './read-pause.js';
 import { guardSocket } from './socket-guard.js';
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -62,6 +64,7 @@ export class Gateway {
   private readonly limits: GatewayLimits;
   private readonly upgrades: KeyedRateLimiter;
   readonly admission: ConnectionAdmission;
+  readonly budget: IngestBudget;
 
   constructor(
     server: Server,
@@ -71,6 +74,7 @@ export class Gateway {
     this.limits = opts.limits ?? DEFAULT_GATEWAY_LIMITS;
     this.upgrades = new KeyedRateLimiter(this.limits.handshakeRate, opts.now);
     this.admission = new ConnectionAdmission(this.limits, opts.log, opts.now);
+    this.budget = new IngestBudget(this.limits.maxReportsInFlight);
     this.admission.attach(server);
     // closeTimeout is a ws option its type definitions do not list yet.
     const closeTimeout = { closeTimeout: this.limits.closeTimeoutMs } as object;
@@ -126,7 +130,7 @@ export class Gateway {
     if (!host) return refuse(socket, 401, 'node key missing, unknown or revoked: enroll again');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // Hold the newcomer's frames until we know whether it may stay.
-      ws.pause();
+      pauseReading(ws, 'admission');
       // From the first moment: a protocol error on a socket being admitted or refused must not
       // become an unhandled 'error' event (which would end the process).
       ws.on('error', (err) => this.opts.log.debug({ host: host.id, err: err.message }, 'agent socket error'));
@@ -146,7 +150,7 @@ export class Gateway {
   private async admit(ws: WebSocket, host: HostRecord, address: string): Promise<void> {
     const existing = this.live.get(host.id);
     if (existing && (await answersPing(existing.ws, this.limits.duplicateProbeMs))) {
-      ws.resume();
+      resumeReading(ws, 'admission');
       ws.close(CloseCode.duplicateIdentity, 'another connection uses this identity');
       const info: DuplicateInfo = { newcomer: address, existing: existing.remoteAddress };
       this.opts.log.warn({ host: host.id, hostname: host.hostname, ...info }, 'duplicate identity: a second live connection with the same node key was refused');
@@ -158,6 +162,7 @@ export class Gateway {
     const conn = new AgentConnection(ws, host, {
       ...this.opts,
       maxBufferedBytes: this.limits.maxBufferedBytes,
+      budget: this.budget,
       onClose: (c) => {
         if (this.live.get(c.host.id) === c) this.live.delete(c.host.id);
         this.opts.onClose?.(c);
@@ -166,13 +171,16 @@ export class Gateway {
     this.live.set(host.id, conn);
     this.alive.add(conn);
     ws.on('pong', () => this.alive.add(conn));
-    ws.resume();
+    resumeReading(ws, 'admission');
   }
 
-  /** Pings every connection; one that did not answer the previous ping is dropped. */
+  /**
+   * Pings every connection; one that did not answer the previous ping is dropped, unless the
+   * collector itself stopped reading it (its pong waits unread behind its reports).
+   */
   private sweep(): void {
     for (const conn of this.live.values()) {
-      if (!this.alive.has(conn)) {
+      if (!this.alive.has(conn) && !conn.waitingForBudget) {
         this.opts.log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent did not answer the heartbeat: dropping its connection');
         conn.ws.terminate();
         continue;

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { FrameCounter } from './frame-counter.js';
 import type { GatewayLimits } from './limits.js';
 import { TokenBucket } from './rate-limit.js';
+import { pauseReading, resumeReading } from './read-pause.js';
 
 export interface GuardContext {
   limits: GatewayLimits;
@@ -56,10 +57,10 @@ export function guardSocket(ws: WebSocket, socket: Duplex, ctx: GuardContext): v
     if (level >= 0) return;
     if (level < -limits.messageRate.burst) return violate(`more than ${limits.messageRate.perSecond} messages per second`);
     if (resumeTimer) return;
-    ws.pause();
+    pauseReading(ws, 'rate');
     resumeTimer = setTimeout(() => {
       resumeTimer = undefined;
-      if (!violated) ws.resume();
+      if (!violated) resumeReading(ws, 'rate');
     }, messages.waitMs(now()));
   });
   ws.once('close', () => {

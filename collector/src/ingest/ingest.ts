@@ -1,7 +1,8 @@
 import type { ReportFrame } from '@siaga/shared';
 import type { Logger } from '../log.js';
 import type { Sink } from '../sinks/types.js';
-import type { HostRecord, HostStore } from '../store/hosts.js';
+import type { HostRecord, HostStore, ReportRecord } from '../store/hosts.js';
+import { ReportRecorder } from '../store/report-recorder.js';
 import { reportPoints } from './points.js';
 
 
@@ -20,12 +21,15 @@ export class Ingest {
   private readonly listeners: ReportListener[] = [];
   /** Reports since start: new ones, and duplicates of reports already stored (resent after a lost ack). */
   readonly counters = { received: 0, duplicate: 0 };
+  private readonly recorder: ReportRecorder;
 
   constructor(
-    private readonly hosts: HostStore,
+    hosts: HostStore,
     private readonly sinks: readonly Sink[],
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.recorder = new ReportRecorder(hosts);
+  }
 
   /** A report at or below the stored seq came again (its ack was lost): acked, not stored again. */
   duplicate(): void {
@@ -37,10 +41,12 @@ export class Ingest {
   }
 
   /**
-   * Resolves once every sink holds the report. Listeners hear of it first: a verdict must not
-   * wait for InfluxDB, and a report resent after a failed write only repeats the same facts.
+   * Resolves once every sink holds the report and the host's seq is committed in the store.
+   * Listeners hear of it first: a verdict must not wait for InfluxDB, and a report resent after a
+   * failed write only repeats the same facts. While the report waits, only its row for the store
+   * is held, not the parsed frame or its points.
    */
-  async report(host: HostRecord, frame: ReportFrame, receivedAt: number, live: boolean): Promise<void> {
+  report(host: HostRecord, frame: ReportFrame, receivedAt: number, live: boolean): Promise<void> {
     this.counters.received += 1;
     for (const listener of this.listeners) {
       try {
@@ -49,8 +55,18 @@ export class Ingest {
         this.log.error({ err: (err as Error).message }, 'report listener failed');
       }
     }
-    const points = reportPoints(host, frame);
-    await Promise.all(this.sinks.map((s) => s.write(points)));
-    this.hosts.recordReport(host.id, frame, receivedAt);
+    try {
+      const points = reportPoints(host, frame);
+      const written = Promise.all(this.sinks.map((s) => s.write(points)));
+      const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: JSON.stringify(frame) };
+      return written.then(() => this.recorder.record(row));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  /** Commits reports the sinks already hold (on shutdown, before the store closes). */
+  flush(): void {
+    this.recorder.flush();
   }
 }

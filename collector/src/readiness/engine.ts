@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { PolicyProvider } from '../policy/provider.js';
 import type { Point } from '../sinks/types.js';
 import type { HostRecord, HostStore } from '../store/hosts.js';
-import type { ReadinessStore, StoredReadiness } from '../store/readiness.js';
+import type { HistoryEntry, ReadinessStore, StoredReadiness } from '../store/readiness.js';
 import { type HostReadiness, type Reason, VERDICT_CODE, type Verdict, type VerdictChange } from './types.js';
 import { judge } from './verdict.js';
 
@@ -28,7 +28,15 @@ interface State extends StoredReadiness {
   /** Policy version the agent last reported, and when the collector started expecting another. */
   runsPolicy: string | undefined;
   policySince: number;
+  /** When this state was last written to the store. */
+  savedAt: number;
 }
+
+/** Check results that only refresh (same verdict, same reasons) are written at most this often per host. */
+const CHECKS_SAVE_MS = 30_000;
+
+/** Check results with the inventory's, without copying in the common case of no inventory checks. */
+const allChecks = (s: State): CheckResult[] => (s.inventoryChecks.length === 0 ? s.checks : [...s.checks, ...s.inventoryChecks]);
 
 const reasonKey = (reasons: readonly Reason[]) => reasons.map((r) => `${r.check}/${r.instance ?? ''}/${r.status}`).join('|');
 
@@ -40,26 +48,34 @@ const reasonKey = (reasons: readonly Reason[]) => reasons.map((r) => `${r.check}
 export class ReadinessEngine {
   private readonly states = new Map<string, State>();
   private readonly listeners: Array<(change: VerdictChange) => void> = [];
+  /** Hosts whose state changed since it was saved; `urgent` ones (verdict or reasons changed) are saved within the tick. */
   private readonly dirty = new Set<string>();
+  private readonly urgent = new Set<string>();
+  private history: Array<HistoryEntry & { hostId: string }> = [];
+  private flushScheduled = false;
+  /** Between start() and stop(); outside it a verdict change is written at once. */
+  private running = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly startedAt: number;
 
   constructor(private readonly deps: ReadinessDeps) {
     this.startedAt = deps.now();
     const hosts = new Map(deps.hosts.list().map((h) => [h.id, h]));
-    for (const s of deps.store.loadAll()) this.states.set(s.hostId, { ...s, host: hosts.get(s.hostId), runsPolicy: undefined, policySince: this.startedAt });
+    for (const s of deps.store.loadAll()) this.states.set(s.hostId, { ...s, host: hosts.get(s.hostId), runsPolicy: undefined, policySince: this.startedAt, savedAt: this.startedAt });
   }
 
   start(): void {
+    this.running = true;
     this.timers.push(setInterval(() => this.sweep(), this.deps.sweepMs ?? 1_000));
     this.timers.push(setInterval(() => this.heartbeat(), this.deps.heartbeatMs ?? 60_000));
     this.timers.forEach((t) => t.unref());
   }
 
   stop(): void {
+    this.running = false;
     this.timers.forEach((t) => clearInterval(t));
     this.timers = [];
-    this.flush();
+    this.flush('all');
   }
 
   onChange(listener: (change: VerdictChange) => void): void {
@@ -110,20 +126,21 @@ export class ReadinessEngine {
     for (const s of this.states.values()) {
       if (s.host && s.host.revokedAt === null) this.evaluate(s.host, now);
     }
-    this.flush();
+    this.flush('due');
   }
 
   /** Forgets a host (revoked or deleted): it is no longer judged. */
   forget(hostId: string): void {
     this.states.delete(hostId);
     this.dirty.delete(hostId);
+    this.urgent.delete(hostId);
   }
 
   private state(host: HostRecord): State {
     let s = this.states.get(host.id);
     if (!s) {
       const now = this.deps.now();
-      s = { hostId: host.id, host, verdict: 'unknown', expected: false, since: now, reasons: [], checks: [], inventoryChecks: [], lastLiveAt: null, goodbye: null, runsPolicy: undefined, policySince: now };
+      s = { hostId: host.id, host, verdict: 'unknown', expected: false, since: now, reasons: [], checks: [], inventoryChecks: [], lastLiveAt: null, goodbye: null, runsPolicy: undefined, policySince: now, savedAt: 0 };
       this.states.set(host.id, s);
     }
     s.host = host;
@@ -131,7 +148,7 @@ export class ReadinessEngine {
   }
 
   private view(s: State): HostReadiness {
-    return { hostId: s.hostId, verdict: s.verdict, expected: s.expected, since: s.since, reasons: s.reasons, checks: [...s.checks, ...s.inventoryChecks], lastLiveAt: s.lastLiveAt };
+    return { hostId: s.hostId, verdict: s.verdict, expected: s.expected, since: s.since, reasons: s.reasons, checks: allChecks(s), lastLiveAt: s.lastLiveAt };
   }
 
   private evaluate(host: HostRecord, now: number): void {
@@ -141,7 +158,7 @@ export class ReadinessEngine {
     const stale = s.lastLiveAt !== null && s.runsPolicy !== policy.agent.version && now - s.policySince > 2 * intervalMs + 10_000;
     const j = judge(
       {
-        checks: [...s.checks, ...s.inventoryChecks],
+        checks: allChecks(s),
         lastLiveAt: s.lastLiveAt,
         goodbye: s.goodbye,
         freshnessMs: policy.freshnessSec * 1000,
@@ -163,8 +180,10 @@ export class ReadinessEngine {
       s.expected = j.expected;
       s.since = now;
     }
-    this.dirty.delete(s.hostId);
-    this.deps.store.save(s, true, now);
+    this.dirty.add(s.hostId);
+    this.urgent.add(s.hostId);
+    this.history.push({ hostId: s.hostId, at: s.since, verdict: s.verdict, expected: s.expected, reasons: s.reasons });
+    this.scheduleFlush();
     this.deps.write([this.point(host, s, now)]);
     if (verdictChanged) {
       this.deps.log.info({ host: host.id, hostname: host.hostname, from: previous.verdict, to: s.verdict, reasons: s.reasons.map((r) => r.reason) }, 'verdict changed');
@@ -179,15 +198,39 @@ export class ReadinessEngine {
     }
   }
 
-  /** Check results change with every report; they are saved in batches, verdicts at once. */
-  private flush(): void {
-    if (this.dirty.size === 0) return;
+  /** A verdict change is written within the tick: all of a tick's changes (a site going offline) in one transaction. */
+  private scheduleFlush(): void {
+    if (!this.running) return this.flush('urgent');
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush('urgent');
+    });
+  }
+
+  /**
+   * Writes the states of hosts whose verdict or reasons changed (`urgent`), and with `due` also
+   * refreshed check results, at most every CHECKS_SAVE_MS per host: they change with every
+   * report, and after a restart the next report (15 s) replaces them anyway.
+   */
+  private flush(mode: 'urgent' | 'due' | 'all'): void {
+    const ids = mode === 'urgent' ? this.urgent : this.dirty;
+    if (ids.size === 0 && this.history.length === 0) return;
     const now = this.deps.now();
-    for (const id of this.dirty) {
+    const states: State[] = [];
+    for (const id of ids) {
       const s = this.states.get(id);
-      if (s) this.deps.store.save(s, false, now);
+      if (s && mode === 'due' && !this.urgent.has(id) && now - s.savedAt < CHECKS_SAVE_MS) continue;
+      this.dirty.delete(id);
+      this.urgent.delete(id);
+      if (!s) continue;
+      s.savedAt = now;
+      states.push(s);
     }
-    this.dirty.clear();
+    const history = this.history;
+    this.history = [];
+    this.deps.store.saveMany(states, history, now);
   }
 
   private heartbeat(): void {

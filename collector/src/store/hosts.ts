@@ -60,6 +60,15 @@ function toRecord(r: Row): HostRecord {
   };
 }
 
+/** A stored report as the host table keeps it; `json` is the report frame. */
+export interface ReportRecord {
+  hostId: string;
+  seq: number;
+  collectedAt: number;
+  receivedAt: number;
+  json: string;
+}
+
 export interface EnrollInput {
   nonce: string;
   nodeKeyHash: string;
@@ -197,8 +206,11 @@ export class HostStore {
     this.seen.run(now, id);
   }
 
-  recordReport(id: string, frame: ReportFrame, now: number): void {
-    this.report.run(frame.seq, frame.collectedAt, now, JSON.stringify(frame), id);
+  /** Records stored reports, in one transaction: the newest seq, report time and report of each host. */
+  recordReports(reports: Iterable<ReportRecord>): void {
+    this.db.transaction(() => {
+      for (const r of reports) this.report.run(r.seq, r.collectedAt, r.receivedAt, r.json, r.hostId);
+    })();
   }
 
   latestReport(id: string): ReportFrame | undefined {

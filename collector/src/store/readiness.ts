@@ -62,21 +62,28 @@ export class ReadinessStore {
 
   /** Saves the current state; appends to the timeline when the verdict changed. */
   save(state: StoredReadiness, changed: boolean, now: number): void {
+    this.saveMany([state], changed ? [{ hostId: state.hostId, at: state.since, verdict: state.verdict, expected: state.expected, reasons: state.reasons }] : [], now);
+  }
+
+  /** Saves states and appends verdict changes to the timeline, in one transaction (one commit, not one per host). */
+  saveMany(states: Iterable<StoredReadiness>, changes: Iterable<HistoryEntry & { hostId: string }>, now: number): void {
     this.db.transaction(() => {
-      this.upsert.run({
-        hostId: state.hostId,
-        verdict: state.verdict,
-        expected: state.expected ? 1 : 0,
-        since: state.since,
-        reasons: JSON.stringify(state.reasons),
-        checks: JSON.stringify(state.checks),
-        inventoryChecks: JSON.stringify(state.inventoryChecks),
-        lastLiveAt: state.lastLiveAt,
-        goodbyeReason: state.goodbye?.reason ?? null,
-        goodbyeAt: state.goodbye?.at ?? null,
-        now,
-      });
-      if (changed) this.insertHistory.run(state.hostId, state.since, state.verdict, state.expected ? 1 : 0, JSON.stringify(state.reasons));
+      for (const state of states) {
+        this.upsert.run({
+          hostId: state.hostId,
+          verdict: state.verdict,
+          expected: state.expected ? 1 : 0,
+          since: state.since,
+          reasons: JSON.stringify(state.reasons),
+          checks: JSON.stringify(state.checks),
+          inventoryChecks: JSON.stringify(state.inventoryChecks),
+          lastLiveAt: state.lastLiveAt,
+          goodbyeReason: state.goodbye?.reason ?? null,
+          goodbyeAt: state.goodbye?.at ?? null,
+          now,
+        });
+      }
+      for (const c of changes) this.insertHistory.run(c.hostId, c.at, c.verdict, c.expected ? 1 : 0, JSON.stringify(c.reasons));
     })();
   }
 
