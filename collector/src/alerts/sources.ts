@@ -78,12 +78,19 @@ export class AlertSources {
     const sites = new Map<string, SiteCounts>();
     const windowMs = this.deps.config.rules.site_outage.window * 1000;
     let siteGraceOver = true;
+    // Business hours once per site and tick, not once per host: a time-zone conversion is not free.
+    const openBySite = new Map<object, boolean>();
     for (const host of hosts) {
       const r = this.deps.readiness.get(host.id);
       if (!r || r.lastLiveAt === null) continue;
       const policy = this.deps.policies.forHost(host);
       const graceOver = now >= this.startedAt + (policy.freshnessSec + this.deps.config.startupGrace) * 1000;
-      const open = !policy.site || inBusinessHours(now, policy.site.timezone, policy.site.businessHours);
+      const site = policy.site;
+      let open = true;
+      if (site) {
+        open = openBySite.get(site) ?? inBusinessHours(now, site.timezone, site.businessHours);
+        openBySite.set(site, open);
+      }
       const offline = r.verdict === 'offline' && !r.expected;
       const active = offline && open && graceOver;
       const reason = r.reasons.find((x) => x.check === 'offline')?.reason ?? 'No live report';

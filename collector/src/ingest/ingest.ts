@@ -4,6 +4,7 @@ import type { Sink } from '../sinks/types.js';
 import type { HostRecord, HostStore, ReportRecord } from '../store/hosts.js';
 import { ReportRecorder } from '../store/report-recorder.js';
 import { reportPoints } from './points.js';
+import { reportLines } from './report-lines.js';
 
 
 /**
@@ -56,8 +57,9 @@ export class Ingest {
       }
     }
     try {
-      const points = reportPoints(host, frame);
-      const written = Promise.all(this.sinks.map((s) => s.write(points)));
+      let lines: string[] | undefined;
+      let points: ReturnType<typeof reportPoints> | undefined;
+      const written = Promise.all(this.sinks.map((s) => (s.writeLines ? s.writeLines((lines ??= reportLines(host, frame))) : s.write((points ??= reportPoints(host, frame))))));
       const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: JSON.stringify(frame) };
       return written.then(() => this.recorder.record(row));
     } catch (err) {

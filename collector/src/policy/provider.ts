@@ -37,6 +37,8 @@ function labelsKey(host: HostRecord): string {
 export class FilePolicyProvider implements PolicyProvider {
   private file: PolicyFile;
   private readonly cache = new Map<string, HostPolicy>();
+  /** Per host record (records are replaced, never changed in place): no labels key built per call on the hot path. */
+  private byRecord = new WeakMap<HostRecord, HostPolicy>();
   private readonly listeners: Array<() => void> = [];
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
@@ -86,6 +88,7 @@ export class FilePolicyProvider implements PolicyProvider {
     this.loadedAt = Date.now();
     if (JSON.stringify(next) === before) return true;
     this.cache.clear();
+    this.byRecord = new WeakMap();
     this.log.info({ policies: next.policies.map((p) => p.name) }, 'policy reloaded');
     for (const l of this.listeners) l();
     return true;
@@ -97,12 +100,15 @@ export class FilePolicyProvider implements PolicyProvider {
   }
 
   forHost(host: HostRecord): HostPolicy {
+    const known = this.byRecord.get(host);
+    if (known) return known;
     const key = labelsKey(host);
     let compiled = this.cache.get(key);
     if (!compiled) {
       compiled = compileForHost(this.file, { site: host.site, group: host.group, tags: host.tags, os: host.os.platform });
       this.cache.set(key, compiled);
     }
+    this.byRecord.set(host, compiled);
     return compiled;
   }
 

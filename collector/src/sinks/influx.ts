@@ -129,8 +129,12 @@ export class InfluxSink implements Sink {
   }
 
   write(points: readonly Point[]): Promise<void> {
+    return this.writeLines(pointsToLines(points));
+  }
+
+  /** As `write`, for points already in line protocol (time in ms). */
+  writeLines(lines: readonly string[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the InfluxDB sink is closed'));
-    const lines = pointsToLines(points);
     if (lines.length === 0) return Promise.resolve();
     if (this.pending < this.maxPending && this.admissions.length === 0) {
       this.pending += lines.length;
@@ -166,7 +170,7 @@ export class InfluxSink implements Sink {
     this.writer.close();
   }
 
-  private enqueue(lines: string[]): Promise<void> {
+  private enqueue(lines: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
       for (const line of lines) this.open.push(line);
       this.openWaiters.push({ resolve, reject });

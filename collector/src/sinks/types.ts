@@ -11,5 +11,7 @@ export interface Point {
 export interface Sink {
   readonly name: string;
   write(points: readonly Point[]): Promise<void>;
+  /** The same points as line protocol with millisecond times, when the sink takes them so (the ingest hot path). */
+  writeLines?(lines: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
