@@ -71,10 +71,11 @@ export function installSections(input: InstallPageInput): InstallSection[] {
     if (site) props.push(`SITE=${site}`);
     if (group) props.push(`GROUP=${group}`);
     if (tags) props.push(`TAGS=${tags}`);
+    if (input.releaseKey) props.push(`RELEASE_KEY="${input.releaseKey}"`);
     sections.push({
       title: 'Windows: MSI (elevated prompt)',
       lines: [`msiexec /i "${dl}/${msi}" /qn ${props.join(' ')}`],
-      notes: ['Secret in a file instead: ENROLL_SECRET_FILE=\\\\server\\share\\enroll-secret. Group Policy and Intune: see docs/install.md. Windows agents are updated with a newer MSI.'],
+      notes: ['Secret in a file instead: ENROLL_SECRET_FILE=\\\\server\\share\\enroll-secret. Group Policy and Intune: see docs/install.md.'],
     });
   }
 
@@ -93,7 +94,7 @@ export function installSections(input: InstallPageInput): InstallSection[] {
 function commonNotes(input: InstallPageInput): string[] {
   const notes = [`Replace ${SECRET} with an enroll secret (siaga-collector secrets create). Files and checksums: ${input.url.replace(/\/+$/, '')}/downloads/SHA256SUMS.`];
   if (input.tls) notes.push("If the collector's certificate comes from your own CA: add --ca-file <pem> (script, and curl --cacert <pem>), SIAGA_CA_FILE=<pem> (package) or CA_FILE=<pem> (MSI).");
-  if (!input.releaseKey) notes.push('Automatic updates need the release key on each agent (--release-key, SIAGA_RELEASE_KEY); set updates.publicKey in the collector config to have it in these lines.');
+  if (!input.releaseKey) notes.push('Automatic updates need the release key on each agent (--release-key, SIAGA_RELEASE_KEY, RELEASE_KEY); set updates.publicKey in the collector config to have it in these lines.');
   return notes;
 }
 

@@ -89,7 +89,7 @@ describe('downloads and install lines', () => {
     expect(text).toContain(`curl -fsSL '${url}/downloads/install.sh' | sudo SIAGA_ENROLL_SECRET='<enroll-secret>' sh -s -- --collector '${url}' --site hq --group finance --release-key ${RELEASE_KEY.publicKey}`);
     expect(text).toContain(`curl -fsSLO '${url}/downloads/siaga-agent_0.1.0_amd64.deb'`);
     expect(text).toContain(`sudo SIAGA_COLLECTOR_URL='${url}' SIAGA_ENROLL_SECRET='<enroll-secret>' SIAGA_SITE=hq SIAGA_GROUP=finance SIAGA_RELEASE_KEY=${RELEASE_KEY.publicKey} apt-get install -y ./siaga-agent_0.1.0_amd64.deb`);
-    expect(text).toContain(`msiexec /i "${url}/downloads/siaga-agent-0.1.0-x64.msi" /qn COLLECTOR_URL="${url}" ENROLL_SECRET="<enroll-secret>" SITE=hq GROUP=finance`);
+    expect(text).toContain(`msiexec /i "${url}/downloads/siaga-agent-0.1.0-x64.msi" /qn COLLECTOR_URL="${url}" ENROLL_SECRET="<enroll-secret>" SITE=hq GROUP=finance RELEASE_KEY="${RELEASE_KEY.publicKey}"`);
     expect(text).toContain(`${url}/downloads/mdm-install.sh`);
     expect(text).toContain('--ca-file <pem>');
 
