@@ -7,6 +7,7 @@ import path from 'node:path';
 import { agentFileName, type ErrorFrame, releaseStatement, type UpdateOffer } from '@siaga/shared';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MSI_OWNED_MARK } from '../service/layout.js';
 import { WindowsLikeFs } from './junction-fs.testutil.js';
 import { windowsSwitch } from './switch.win32.js';
 import { Updater, type UpdaterOptions } from './updater.js';
@@ -262,6 +263,16 @@ describe.runIf(process.platform !== 'win32')('automatic update of a Windows agen
     await windows(NEW).resume();
     expect(fs.readlinkSync(link())).toBe(`${path.join(programDir, OLD.name)}/`);
     expect(events).toEqual(['shutdown restart', `restart ${path.join(link(), 'siaga-agent.exe')}`]);
+  });
+
+  it("switches to the MSI's own folder when the offered build is the one the MSI installed, leaving that folder as it is", async () => {
+    fs.addVersion(programDir, NEW.name, 'siaga-agent.exe', 'the MSI copy');
+    writeFileSync(path.join(programDir, NEW.name, MSI_OWNED_MARK), 'msi');
+    await windows().offer(offer({ platform: 'win-x64' }));
+    expect(fs.readlinkSync(link())).toBe(`${path.join(programDir, NEW.name)}/`);
+    expect(readdirSync(path.join(programDir, NEW.name)).sort()).toEqual([MSI_OWNED_MARK, 'siaga-agent.exe'].sort());
+    expect(readFileSync(path.join(programDir, NEW.name, 'siaga-agent.exe'), 'utf8')).toBe('the MSI copy');
+    expect(events[0]).toBe('shutdown update');
   });
 
   it('refuses a build for another platform without downloading it', async () => {

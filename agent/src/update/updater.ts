@@ -5,7 +5,7 @@ import { ErrorCode, type ErrorCodeValue, type ErrorFrame, PROTOCOL_VERSION, rele
 import type { UpdateConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { download } from './download.js';
-import { findInstallation, type Installation, pruneVersions, switchCurrent, versionExists, versionFolder } from './installation.js';
+import { findInstallation, type Installation, msiOwned, pruneVersions, switchCurrent, versionExists, versionFolder } from './installation.js';
 import { type BuildRef, type PendingUpdate, UpdateRecords } from './records.js';
 import { loadReleaseKey, signatureValid } from './release-key.js';
 import { restartInto } from './restart.js';
@@ -170,10 +170,14 @@ export class Updater {
       const said = await versionOf(file);
       if (said?.version !== offer.version) return this.refuse(offer, `the build says it is ${said ? `version ${said.version}` : 'nothing (it did not answer --version)'}`, null);
       const name = `${said.version}-${said.commit}`;
-      folders.remove(versionFolder(installation, name));
-      // Like the folders `install` makes: administrators run `siaga-agent` through the command link.
-      chmodSync(staging, 0o755);
-      await folders.move(staging, versionFolder(installation, name));
+      const dest = versionFolder(installation, name);
+      // The MSI installed this very build: its folder stays the MSI's (updates never replace it).
+      if (!(msiOwned(folders, dest) && versionExists(installation, name))) {
+        folders.remove(dest);
+        // Like the folders `install` makes: administrators run `siaga-agent` through the command link.
+        chmodSync(staging, 0o755);
+        await folders.move(staging, dest);
+      }
       const now = this.now();
       this.records.setPending({
         from: installation.current,
