@@ -100,10 +100,10 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** The executable inside a version folder of `layout` (`<programDir>/<name>/siaga-agent[.exe]`). */
-function versionExecutable(layout: InstallLayout, versionDir: string): string {
+/** The executable in this version's folder (`<programDir>/<version>/siaga-agent[.exe]`). */
+function versionExecutable(layout: InstallLayout): string {
   const p = layout.platform === 'win32' ? path.win32 : path.posix;
-  return p.join(versionDir, p.basename(layout.executable));
+  return p.join(layout.versionDir, p.basename(layout.executable));
 }
 
 /**
@@ -113,7 +113,7 @@ function versionExecutable(layout: InstallLayout, versionDir: string): string {
  */
 function placeProgram(layout: InstallLayout, source: string | undefined, keepCurrent: boolean): void {
   const folders = versionSwitch();
-  const dest = hostPath(layout, versionExecutable(layout, layout.versionDir));
+  const dest = hostPath(layout, versionExecutable(layout));
   if (source && !sameFile(source, dest)) copyFileAtomic(source, dest, 0o755);
   const current = hostPath(layout, layout.currentLink);
   const programDir = hostPath(layout, layout.programDir);
