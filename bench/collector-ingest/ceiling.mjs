@@ -81,6 +81,16 @@ export async function writeBodies(baseUrl, db, bodies, { writers, maxSec = Infin
 }
 
 /**
+ * One report per host written straight into `db`, a day back: the series an established fleet
+ * already has in InfluxDB (creating 50 series per host is a one-time cost of a new fleet, and it
+ * would otherwise land in the measured window).
+ */
+export async function seedSeries({ baseUrl, db, template, hosts, writers = 4, batchSize = 5_000 }) {
+  const { bodies } = await buildBodies(template, hosts, { passes: 1, batchSize, startMs: Date.now() - 86_400_000, policyVersion: 'seed' });
+  return writeBodies(baseUrl, db, bodies, { writers });
+}
+
+/**
  * The ceiling: a first pass creates every series (not timed: the collector's steady state
  * writes to existing series too), then timed passes for up to `seconds`.
  */

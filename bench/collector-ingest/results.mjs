@@ -44,6 +44,7 @@ export function buildResult({ opts, template, phases, influxVersion, generatorPr
     `Loss: after each phase the fleet stops and every agent's highest acked seq is compared with the siaga_agent_spool points per host_id in InfluxDB (one per report); lost = acked but missing. Steady: ${steady.loss.lost} of ${steady.loss.acked}${saturation ? `; after saturation: ${saturation.loss.lost}` : ''}${storm ? `; after the storm: ${storm.loss.lost}` : ''} (cumulative). Unacked after draining: ${steady.unackedAfterDrain}.`,
     `InfluxDB write errors (siaga_collector.influx_write_errors at the end of the steady phase): ${steady.self.after?.influx_write_errors ?? '?'}; spilled ${steady.self.after?.influx_spilled ?? '?'}; backpressure gauge influx_pending at the end ${steady.self.after?.influx_pending ?? '?'}.`,
   ];
+  notes.push(`Points/s are acked reports × ${points}; the collector's own count (siaga_collector.points_written between its 10 s samples, readiness and self metrics included): steady ${steady.selfPointsPerSec?.toFixed(0) ?? '–'}${saturation ? `, saturation ${saturation.selfPointsPerSec?.toFixed(0) ?? '–'}` : ''} points/s.`);
   if (steady.skipped > 0) notes.push(`Steady: ${steady.skipped} collections skipped because 1,000 reports already waited (the collector fell behind).`);
   if (profile) notes.push(`CPU profile of the collector (--profile; its figures include the profiler's overhead): ${profile.file}; top: ${profile.functions.slice(0, 8).map((f) => `${f.name} ${f.percent}%`).join(', ')}.`);
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfileFile } from '../lib/cpu-profile.mjs';
 import { freePort, sleep } from '../lib/processes.mjs';
-import { measureCeiling, hostRecord } from './ceiling.mjs';
+import { hostRecord, measureCeiling, seedSeries } from './ceiling.mjs';
 import { ProcWatch, readProc, startCollectorProcess, writeCollectorFiles } from './collector-proc.mjs';
 import { Fleet } from './fleet.mjs';
 import { countPerHost, influxdVersion, lastSelfMetrics, startInfluxd } from './influxd.mjs';
@@ -30,9 +30,9 @@ export { parseOptions };
 
 const TEMPLATE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'recorded-report.json');
 
-/** Reports acknowledged vs reports in InfluxDB (one siaga_agent_spool point per report). */
-async function countLoss(influxUrl, fleet) {
-  const [acked, stored] = await Promise.all([fleet.acked(), countPerHost(influxUrl, 'siaga', 'siaga_agent_spool', 'queued')]);
+/** Reports acknowledged vs reports in InfluxDB (one siaga_agent_spool point per report, since the run began). */
+async function countLoss(influxUrl, fleet, sinceMs) {
+  const [acked, stored] = await Promise.all([fleet.acked(), countPerHost(influxUrl, 'siaga', 'siaga_agent_spool', 'queued', sinceMs)]);
   return { ...lostReports(acked, stored), acked: [...acked.values()].reduce((a, b) => a + b, 0) };
 }
 
@@ -50,9 +50,16 @@ async function waitSettled(influxUrl, after, log) {
   }
 }
 
+/** points_written per second by the collector's own count, between two of its samples (written every 10 s). */
+function selfRate(before, after) {
+  if (!before || !after || after.time <= before.time) return null;
+  return (after.points_written - before.points_written) / ((after.time - before.time) / 1000);
+}
+
 /** Runs a measuring window: progress every 15 s, latency histogram and counters over the window. */
-async function window(fleet, watch, sec, log, label) {
+async function window(fleet, watch, sec, log, label, influxUrl) {
   await fleet.stats(); // empties the histograms
+  const selfFirst = await lastSelfMetrics(influxUrl, 'siaga');
   const first = await fleet.stats();
   const marked = watch.mark();
   const latency = new LatencyHistogram();
@@ -67,7 +74,8 @@ async function window(fleet, watch, sec, log, label) {
   }
   const procs = watch.since(marked);
   const s = (last.at - first.at) / 1000;
-  return { sec: s, first, last, latency, procs, reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
+  const selfLast = await lastSelfMetrics(influxUrl, 'siaga');
+  return { sec: s, first, last, latency, procs, selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
 }
 
 export async function run({ argv, root, log }) {
@@ -81,6 +89,21 @@ export async function run({ argv, root, log }) {
   let influxd;
   const phases = {};
   let steadyAt;
+  const cleanup = async () => {
+    watch.stop();
+    await fleet?.stop().catch(() => undefined);
+    await collector?.stop().catch(() => undefined);
+    await influxd?.child.stop().catch(() => undefined);
+    if (opts.keep) log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  };
+  // Interrupted (Ctrl-C): stop the collector, influxd and the generator processes, remove the temp dir.
+  const onSignal = (signal) => {
+    log(`${signal}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const [influxPort, rpcPort, port] = [await freePort(), await freePort(), await freePort()];
     influxd = await startInfluxd(path.join(dir, 'influxd'), { port: influxPort, rpcPort });
@@ -103,6 +126,11 @@ export async function run({ argv, root, log }) {
     if (enrollFailed > 0) throw new Error(`${enrollFailed} agents could not enroll: ${enrolled.flatMap((e) => e.errors).slice(0, 3).join('; ')}`);
     phases.enroll = { agents: opts.agents, sec: (performance.now() - enrollStart) / 1000 };
     log(`enrolled ${opts.agents} agents in ${phases.enroll.sec.toFixed(1)} s over ${fleet.workers.length} generator processes and ${fleet.sites} sites`);
+    const hosts = (await fleet.all('hosts')).flat().map(hostRecord);
+    const seeded = await seedSeries({ baseUrl: influxd.url, db: 'siaga', template, hosts });
+    phases.seed = { points: seeded.points, sec: seeded.sec };
+    log(`an established fleet: ${seeded.points} points (one report per host, a day back) written to InfluxDB in ${seeded.sec.toFixed(1)} s, creating its series`);
+    const runStartMs = Date.now();
 
     await sleep(3_000);
     const rssBefore = watch.read('collector').rssKb;
@@ -120,16 +148,15 @@ export async function run({ argv, root, log }) {
     await sleep(opts.warmupSec * 1000);
     const selfBefore = await lastSelfMetrics(influxd.url, 'siaga');
     steadyAt = performance.now();
-    phases.steady = await window(fleet, watch, opts.minutes * 60, log, 'steady');
+    phases.steady = await window(fleet, watch, opts.minutes * 60, log, 'steady', influxd.url);
     phases.steady.collectorHwmMb = (readProc(collector.pid)?.hwmKb ?? 0) / 1024;
     const drained = await fleet.all('drain', { timeoutMs: 120_000 });
     phases.steady.unackedAfterDrain = drained.reduce((n, d) => n + d.unacked, 0);
     const settled = await waitSettled(influxd.url, Date.now(), log);
     phases.steady.self = { before: selfBefore, after: settled };
-    phases.steady.loss = await countLoss(influxd.url, fleet);
+    phases.steady.loss = await countLoss(influxd.url, fleet, runStartMs);
     log(`steady: ${phases.steady.reportsPerSec.toFixed(0)} reports/s; lost ${phases.steady.loss.lost} of ${phases.steady.loss.acked} acked; InfluxDB write errors ${settled?.influx_write_errors ?? '?'}`);
 
-    const hosts = (await fleet.all('hosts')).flat().map(hostRecord);
     phases.ceiling = await measureCeiling({ baseUrl: influxd.url, template, hosts, seconds: opts.ceilingSec, log });
     log(`raw InfluxDB ceiling: ${phases.ceiling.pointsPerSec.toFixed(0)} points/s (${phases.ceiling.points} points in ${phases.ceiling.sec.toFixed(1)} s, 4 writers × 5,000-point batches)`);
 
@@ -137,11 +164,11 @@ export async function run({ argv, root, log }) {
       await fleet.all('schedule', { intervalMs: opts.saturationIntervalSec * 1000, maxBacklog: 16 });
       log(`saturation: reports every ${opts.saturationIntervalSec} s within the ack window (16); 15 s to ramp up`);
       await sleep(15_000);
-      phases.saturation = await window(fleet, watch, opts.saturationSec, log, 'saturation');
+      phases.saturation = await window(fleet, watch, opts.saturationSec, log, 'saturation', influxd.url);
       phases.saturation.collectorHwmMb = (readProc(collector.pid)?.hwmKb ?? 0) / 1024;
       await fleet.all('drain', { timeoutMs: 180_000 });
       phases.saturation.self = await waitSettled(influxd.url, Date.now(), log);
-      phases.saturation.loss = await countLoss(influxd.url, fleet);
+      phases.saturation.loss = await countLoss(influxd.url, fleet, runStartMs);
       log(`saturation: ${phases.saturation.reportsPerSec.toFixed(0)} reports/s = ${(phases.saturation.reportsPerSec * template.pointsPerReport).toFixed(0)} points/s; lost ${phases.saturation.loss.lost}`);
     }
 
@@ -190,7 +217,7 @@ export async function run({ argv, root, log }) {
       };
       await fleet.all('drain', { timeoutMs: 180_000 });
       await waitSettled(influxd.url, Date.now(), log);
-      phases.storm.loss = await countLoss(influxd.url, fleet);
+      phases.storm.loss = await countLoss(influxd.url, fleet, runStartMs);
       log(`storm: 99 % back after ${phases.storm.p99Sec ?? '–'} s; refusals ${JSON.stringify(phases.storm.refusals)}; closes ${JSON.stringify(phases.storm.closes)}; lost ${phases.storm.loss.lost}`);
     }
 
@@ -203,11 +230,8 @@ export async function run({ argv, root, log }) {
     }
     return buildResult({ opts, template, phases, influxVersion: influxdVersion(), generatorProcesses: fleet.workers.length, sites: fleet.sites, profile });
   } finally {
-    watch.stop();
-    await fleet?.stop().catch(() => undefined);
-    await collector?.stop().catch(() => undefined);
-    await influxd?.child.stop().catch(() => undefined);
-    if (opts.keep) log(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
   }
 }

@@ -162,7 +162,7 @@ export class Collector {
     this.selfMetrics.add(() => ({ alerts_firing: this.alerts.counters().firing }));
     this.selfMetrics.add(() => {
       const b = this.gateway.budget.stats();
-      return { reports_in_work: b.held, agents_held_back: b.waiting, agents_held_back_total: b.waits };
+      return { reports_in_work: b.inWork, frames_held_bytes: b.heldBytes, agents_waiting: b.waiting, agents_waited_total: b.waits };
     });
     for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => influxFields(sink.stats()));
     // Hosts revoked from the command line while the collector runs lose their connection (4401).

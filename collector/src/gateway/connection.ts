@@ -18,8 +18,8 @@ import type { Ingest } from '../ingest/ingest.js';
 import type { Logger } from '../log.js';
 import type { PolicyProvider } from '../policy/provider.js';
 import type { HostRecord, HostStore } from '../store/hosts.js';
+import { HeldFrames } from './held-frames.js';
 import type { IngestBudget } from './ingest-budget.js';
-import { pauseReading, resumeReading } from './read-pause.js';
 
 export interface ConnectionDeps {
   hosts: HostStore;
@@ -63,10 +63,8 @@ export class AgentConnection {
   private readonly pending = new Map<string, { resolve: (r: CommandResultFrame) => void; timer: NodeJS.Timeout }>();
   private commandCounter = 0;
   private warnings = { windowStart: 0, logged: 0, suppressed: 0 };
-  /** Frames read while the ingest budget was spent, unparsed, in arrival order. */
-  private held: Buffer[] = [];
-  /** Set while this connection waits for the ingest budget; forgets the wait. */
-  private cancelBudgetWait: (() => void) | undefined;
+  /** Frames read while the ingest budget was spent, kept as bytes until there is room. */
+  private readonly held: HeldFrames | undefined;
   /** Collector clock minus agent clock, from `hello` (network delay included). */
   clockSkewMs = 0;
   readonly connectedAt: number;
@@ -79,6 +77,7 @@ export class AgentConnection {
   ) {
     this.acceptedSeq = host.lastSeq;
     this.connectedAt = deps.now();
+    if (deps.budget) this.held = new HeldFrames(ws, deps.budget, (data) => this.handle(data, false));
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => {
       for (const [id, p] of this.pending) {
@@ -86,8 +85,7 @@ export class AgentConnection {
         p.resolve({ v: PROTOCOL_VERSION, type: 'command_result', id, ok: false, error: 'agent disconnected' });
       }
       this.pending.clear();
-      this.cancelBudgetWait?.();
-      this.held = [];
+      this.held?.drop();
       deps.onClose?.(this);
     });
     ws.on('error', (err) => deps.log.debug({ host: host.id, err: err.message }, 'agent socket error'));
@@ -143,13 +141,7 @@ export class AgentConnection {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    const budget = this.deps.budget;
-    if (budget && !isBinary && (this.held.length > 0 || !budget.hasRoom)) {
-      // Kept as bytes, behind whatever this agent sent before; reading stops until there is room.
-      this.held.push(data);
-      this.waitForBudget(budget);
-      return;
-    }
+    if (!isBinary && this.held?.offer(data)) return;
     this.handle(data, isBinary);
   }
 
@@ -265,21 +257,9 @@ export class AgentConnection {
       );
   }
 
-  /** Stops reading this agent until the collector has room for the frames it holds. */
-  private waitForBudget(budget: IngestBudget): void {
-    if (this.cancelBudgetWait) return;
-    pauseReading(this.ws, 'budget');
-    this.cancelBudgetWait = budget.wait(() => {
-      this.cancelBudgetWait = undefined;
-      while (this.held.length > 0 && budget.hasRoom && this.ws.readyState === WebSocket.OPEN) this.handle(this.held.shift() as Buffer, false);
-      if (this.held.length > 0 && this.ws.readyState === WebSocket.OPEN) this.waitForBudget(budget);
-      else resumeReading(this.ws, 'budget');
-    });
-  }
-
-  /** True while this connection is not read because the collector holds too many reports. */
-  get waitingForBudget(): boolean {
-    return this.cancelBudgetWait !== undefined;
+  /** True while this connection is not read because the collector holds too much (its pongs wait unread). */
+  get heldBack(): boolean {
+    return this.held?.paused ?? false;
   }
 
   private ack(seq: number): void {

@@ -41,10 +41,12 @@ export const gatewaySchema = z
     /** Bytes queued towards a connection that does not read; beyond it the connection is dropped. */
     maxBufferedBytes: z.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
     /**
-     * Reports read but not yet stored and acked, over all agents; beyond it the agents that send
-     * more are not read until some are stored (backpressure into the agents' spools).
+     * Reports parsed and being stored, over all agents; frames beyond it are kept as bytes until
+     * some are stored (docs/scaling.md).
      */
     maxReportsInFlight: z.number().int().min(1).max(1_000_000).default(2_000),
+    /** Bytes of frames kept that way, over all agents; beyond it agents are not read (TCP pushes back into their spools). */
+    maxHeldBytes: z.number().int().min(65_536).max(17_179_869_184).default(268_435_456),
     /** How often the store is checked for hosts revoked by another process (the CLI). */
     revocationCheckMs: z.number().int().min(100).max(60_000).default(1_000),
   })

@@ -74,7 +74,7 @@ export class Gateway {
     this.limits = opts.limits ?? DEFAULT_GATEWAY_LIMITS;
     this.upgrades = new KeyedRateLimiter(this.limits.handshakeRate, opts.now);
     this.admission = new ConnectionAdmission(this.limits, opts.log, opts.now);
-    this.budget = new IngestBudget(this.limits.maxReportsInFlight);
+    this.budget = new IngestBudget(this.limits.maxReportsInFlight, this.limits.maxHeldBytes);
     this.admission.attach(server);
     // closeTimeout is a ws option its type definitions do not list yet.
     const closeTimeout = { closeTimeout: this.limits.closeTimeoutMs } as object;
@@ -180,7 +180,7 @@ export class Gateway {
    */
   private sweep(): void {
     for (const conn of this.live.values()) {
-      if (!this.alive.has(conn) && !conn.waitingForBudget) {
+      if (!this.alive.has(conn) && !conn.heldBack) {
         this.opts.log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent did not answer the heartbeat: dropping its connection');
         conn.ws.terminate();
         continue;
