@@ -45,6 +45,7 @@ class WorkerHandle {
       if (m.ok) p.resolve(m.result);
       else p.reject(new Error(`worker ${index}: ${m.error}`));
     });
+    this.child.on('error', () => undefined);
     this.child.on('exit', (code, signal) => {
       for (const p of this.pending.values()) p.reject(new Error(`worker ${index} exited (${signal ?? code})`));
       this.pending.clear();
@@ -56,6 +57,7 @@ class WorkerHandle {
   }
 
   call(cmd, args) {
+    if (!this.child.connected) return Promise.reject(new Error(`worker ${this.index} is gone`));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });

@@ -31,6 +31,7 @@ export function parseOptions(argv) {
       'no-storm': { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       'node-flags': { type: 'string', default: '' },
+      'influx-concurrency': { type: 'string', default: '4' },
       keep: { type: 'boolean', default: false },
     },
     strict: false,
@@ -54,6 +55,7 @@ export function parseOptions(argv) {
     storm: values['no-storm'] !== true,
     logLevel: values['log-level'],
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
+    influxConcurrency: positive(values['influx-concurrency'], 'influx-concurrency'),
     keep: values.keep === true,
   };
   if (opts.perWorker > 9_000) throw new Error('--per-worker: at most 9000 sockets per process (the open-file limit here is 20,000 and a reconnect briefly holds two)');

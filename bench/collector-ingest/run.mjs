@@ -109,7 +109,7 @@ export async function run({ argv, root, log }) {
     influxd = await startInfluxd(path.join(dir, 'influxd'), { port: influxPort, rpcPort });
     watch.watch('influxd', influxd.child.pid);
     const secret = randomBytes(24).toString('base64url');
-    const configFile = writeCollectorFiles(root, dir, { port, secret, influxUrl: influxd.url, logLevel: opts.logLevel });
+    const configFile = writeCollectorFiles(root, dir, { port, secret, influxUrl: influxd.url, logLevel: opts.logLevel, influx: { concurrency: opts.influxConcurrency } });
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const collectorStartedAt = performance.now();
     collector = (await startCollectorProcess(root, dir, { configFile, port, nodeFlags: [...opts.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] })).child;

@@ -17,7 +17,8 @@ export interface FrameError {
   ref: { type?: string; seq?: number };
 }
 
-export type ParseResult<T> = { ok: true; frame: T } | { ok: false; error: FrameError };
+/** `text`: the frame's JSON as received, when it holds exactly what `frame` holds (a report taken by the fast path). */
+export type ParseResult<T> = { ok: true; frame: T; text?: string } | { ok: false; error: FrameError };
 
 function fail(code: ErrorCodeValue, issues: FieldIssue[], ref: FrameError['ref'] = {}): { ok: false; error: FrameError } {
   return { ok: false, error: { code, message: describeIssues(issues), path: issues[0]?.path ?? '', issues, ref } };
@@ -27,13 +28,14 @@ function byteLength(data: string | Buffer): number {
   return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer, fast?: (value: Record<string, unknown>) => T | undefined): ParseResult<T> {
+function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer, fast?: (value: Record<string, unknown>) => { frame: T; exact: boolean } | undefined): ParseResult<T> {
   if (byteLength(data) > LIMITS.maxFrameBytes) {
     return fail(ErrorCode.frameTooLarge, [{ path: '', message: `frame larger than ${LIMITS.maxFrameBytes} bytes` }]);
   }
   let value: unknown;
+  const text = typeof data === 'string' ? data : data.toString('utf8');
   try {
-    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     return fail(ErrorCode.invalidJson, [{ path: '', message: `not valid JSON (${(err as Error).message})` }]);
   }
@@ -48,7 +50,7 @@ function parseWith<T>(schema: z.ZodType<T>, data: string | Buffer, fast?: (value
     return fail(ErrorCode.unsupportedVersion, [{ path: 'v', message: `expected protocol version ${PROTOCOL_VERSION}` }], ref);
   }
   const accepted = fast?.(record);
-  if (accepted) return { ok: true, frame: accepted };
+  if (accepted) return accepted.exact ? { ok: true, frame: accepted.frame, text } : { ok: true, frame: accepted.frame };
   const result = schema.safeParse(value);
   if (!result.success) return fail(ErrorCode.invalidFrame, fieldIssues(result.error), ref);
   return { ok: true, frame: result.data };

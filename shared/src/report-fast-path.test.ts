@@ -69,9 +69,9 @@ function mutate(frame: Record<string, unknown>, [where, op, key, value]: [number
 
 describe('report fast path', () => {
   it('accepts a realistic report unchanged, filling the defaults as zod does', () => {
-    expect(acceptReport(clone(report))).toEqual(reportFrameSchema.parse(clone(report)));
+    expect(acceptReport(clone(report))).toEqual({ frame: reportFrameSchema.parse(clone(report)), exact: true });
     const { trigger: _t, checks: _c, ...bare } = report;
-    expect(acceptReport(clone(bare))).toEqual({ ...bare, trigger: 'interval', checks: [] });
+    expect(acceptReport(clone(bare))).toEqual({ frame: { ...bare, trigger: 'interval', checks: [] }, exact: false });
   });
 
   /** The fast path's answer must be zod's: what it accepts, zod returns equal; what zod returns unchanged, it accepts. */
@@ -81,7 +81,9 @@ describe('report fast path', () => {
     const slow = reportFrameSchema.safeParse(JSON.parse(text));
     if (fast !== undefined) {
       expect(slow.success, text).toBe(true);
-      expect(fast).toEqual(slow.data);
+      expect(fast.frame).toEqual(slow.data);
+      // The text stands for the frame only when nothing was filled in.
+      expect(fast.exact).toBe(JSON.stringify(JSON.parse(text)) === JSON.stringify(fast.frame));
       return true;
     }
     // zod took it only by changing it (dropping an unknown key): the fast path leaves that to zod.
@@ -119,6 +121,17 @@ describe('report fast path', () => {
       { numRuns: 1_000, seed: 20261128 },
     );
     expect(accepted).toBeGreaterThan(50);
+  });
+
+  it('hands back the received text when it holds exactly the frame, and not when a default was filled in', () => {
+    const text = JSON.stringify(report);
+    const exact = parseAgentFrame(text);
+    expect(exact.ok && exact.text).toBe(text);
+    const { checks: _c, ...bare } = report;
+    const filled = parseAgentFrame(JSON.stringify(bare));
+    expect(filled.ok && filled.text).toBeUndefined();
+    const hello = parseAgentFrame(JSON.stringify({ v: 1, type: 'goodbye', reason: 'sleep', sentAt: t }));
+    expect(hello.ok && hello.text).toBeUndefined();
   });
 
   it('leaves invalid reports to zod, so errors still name the field', () => {

@@ -65,9 +65,10 @@ function isCheck(x: unknown): boolean {
 
 /**
  * The frame as zod would return it (defaults `trigger` and `checks` filled in place), when `value`
- * is a valid report with no keys zod would drop; undefined when zod has to look at it.
+ * is a valid report with no keys zod would drop; undefined when zod has to look at it. `exact`:
+ * no default was filled in, so the frame's JSON text says exactly what the frame holds.
  */
-export function acceptReport(value: Obj): ReportFrame | undefined {
+export function acceptReport(value: Obj): { frame: ReportFrame; exact: boolean } | undefined {
   if (value.v !== PROTOCOL_VERSION || value.type !== 'report' || !onlyKeys(value, REPORT_KEYS)) return undefined;
   const { seq, metrics, checks } = value;
   if (!Number.isSafeInteger(seq) || (seq as number) < 1 || !isEpochMs(value.collectedAt)) return undefined;
@@ -79,7 +80,8 @@ export function acceptReport(value: Obj): ReportFrame | undefined {
     if (!Array.isArray(checks) || checks.length > LIMITS.maxChecksPerReport) return undefined;
     for (const c of checks) if (!isCheck(c)) return undefined;
   }
+  const exact = value.trigger !== undefined && checks !== undefined;
   value.trigger ??= 'interval';
   value.checks ??= [];
-  return value as unknown as ReportFrame;
+  return { frame: value as unknown as ReportFrame, exact };
 }

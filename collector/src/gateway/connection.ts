@@ -162,7 +162,7 @@ export class AgentConnection {
       this.send(errorFrameFor({ code: ErrorCode.unexpectedFrame, message: `expected hello before ${frame.type}`, path: 'type', issues: [], ref: { type: frame.type } }));
       return;
     }
-    this.dispatch(frame);
+    this.dispatch(frame, parsed.text);
   }
 
   /** A misbehaving agent must not be able to flood the log (and the disk under it). */
@@ -181,12 +181,12 @@ export class AgentConnection {
     return false;
   }
 
-  private dispatch(frame: AgentFrame): void {
+  private dispatch(frame: AgentFrame, text: string | undefined): void {
     switch (frame.type) {
       case 'hello':
         return this.onHello(frame);
       case 'report':
-        return this.onReport(frame);
+        return this.onReport(frame, text);
       case 'goodbye':
         this.deps.onGoodbye?.(this, frame.reason);
         return;
@@ -225,7 +225,7 @@ export class AgentConnection {
     this.deps.onPolicySent?.(this);
   }
 
-  private onReport(frame: ReportFrame): void {
+  private onReport(frame: ReportFrame, text: string | undefined): void {
     const receivedAt = this.deps.now();
     const seq = frame.seq;
     if (seq <= this.acceptedSeq) {
@@ -238,7 +238,7 @@ export class AgentConnection {
     this.acceptedSeq = seq;
     const budget = this.deps.budget;
     budget?.take();
-    const stored = this.deps.ingest.report(this.host, frame, receivedAt, this.isLive(frame, receivedAt));
+    const stored = this.deps.ingest.report(this.host, frame, receivedAt, this.isLive(frame, receivedAt), text);
     stored.catch(() => undefined);
     if (budget) {
       const release = () => budget.release();

@@ -45,9 +45,10 @@ export class Ingest {
    * Resolves once every sink holds the report and the host's seq is committed in the store.
    * Listeners hear of it first: a verdict must not wait for InfluxDB, and a report resent after a
    * failed write only repeats the same facts. While the report waits, only its row for the store
-   * is held, not the parsed frame or its points.
+   * is held, not the parsed frame or its points. `text`: the frame's JSON as received, when it
+   * holds exactly the frame (saves serializing it again for the store).
    */
-  report(host: HostRecord, frame: ReportFrame, receivedAt: number, live: boolean): Promise<void> {
+  report(host: HostRecord, frame: ReportFrame, receivedAt: number, live: boolean, text?: string): Promise<void> {
     this.counters.received += 1;
     for (const listener of this.listeners) {
       try {
@@ -60,7 +61,7 @@ export class Ingest {
       let lines: string[] | undefined;
       let points: ReturnType<typeof reportPoints> | undefined;
       const written = Promise.all(this.sinks.map((s) => (s.writeLines ? s.writeLines((lines ??= reportLines(host, frame))) : s.write((points ??= reportPoints(host, frame))))));
-      const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: JSON.stringify(frame) };
+      const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: text ?? JSON.stringify(frame) };
       return written.then(() => this.recorder.record(row));
     } catch (err) {
       return Promise.reject(err as Error);

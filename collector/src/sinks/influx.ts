@@ -172,7 +172,7 @@ export class InfluxSink implements Sink {
 
   private enqueue(lines: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      for (const line of lines) this.open.push(line);
+      this.open.pushAll(lines);
       this.openWaiters.push({ resolve, reject });
       if (this.open.count >= this.config.batchSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.config.flushIntervalMs);

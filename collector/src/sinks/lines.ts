@@ -86,6 +86,26 @@ export class LinesBuilder {
     this.ends.push(this.size);
   }
 
+  /** Appends many lines (a report's) with one encoding pass instead of one per line. */
+  pushAll(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const text = `${lines.join('\n')}\n`;
+    if (this.size + text.length * 3 > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.size + text.length * 3));
+      this.buf.copy(grown, 0, 0, this.size);
+      this.buf = grown;
+    }
+    const written = this.buf.write(text, this.size);
+    // As many bytes as characters: all ASCII (the usual case), so line ends follow from the lengths.
+    const ascii = written === text.length;
+    let at = this.size;
+    for (const line of lines) {
+      at += (ascii ? line.length : Buffer.byteLength(line)) + 1;
+      this.ends.push(at);
+    }
+    this.size += written;
+  }
+
   /** The lines so far; the builder starts over. */
   take(): Lines {
     const lines = Lines.fromParts(Buffer.from(this.buf.subarray(0, this.size)), this.ends);
