@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type AgentPolicy, type CheckResult, type CommandFrame, type Metric, PROTOCOL_VERSION, type ReportFrame } from '@siaga/shared';
 import { CheckEvaluator, statusesDiffer } from './checks/evaluate.js';
+import { samplesOf, WatchScopes } from './checks/watch-scope.js';
 import { type AgentConfig, enrollSecret } from './config.js';
 import { runCommand } from './exec.js';
 import { hostIdentity, readHostFacts, type HostFacts } from './identity.js';
@@ -46,8 +47,7 @@ export class Agent {
    * so a check whose probe has not run yet is never reported as missing data.
    */
   private baselineFor: AgentPolicy | undefined;
-  /** The measurements the policy's checks read, worked out once per policy rather than every tick. */
-  private watched: { policy: AgentPolicy; measurements: ReadonlySet<string> } | undefined;
+  private readonly scopes = new WatchScopes(PROBES);
   /** Full collections run one after another on this chain. */
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -223,8 +223,7 @@ export class Agent {
   private watch(): void {
     const policy = this.policy;
     if (this.stopped || !policy || policy.checks.length === 0 || this.baselineFor !== policy) return;
-    if (this.watched?.policy !== policy) this.watched = { policy, measurements: new Set(policy.checks.map((r) => r.measurement)) };
-    const names = this.runner.watchable(this.watched.measurements, this.lastRun, Date.now());
+    const names = this.runner.watchable(this.scopes.watchedMeasurements(policy), this.lastRun, Date.now());
     for (const name of names) {
       void this.collect('change', new Set([name])).catch((err: Error) => this.log.error({ err: err.message, probe: name }, 'watch failed'));
     }
@@ -249,14 +248,15 @@ export class Agent {
       for (const name of this.latest.keys()) if (!outcomes.some((o) => o.probe === name)) this.latest.delete(name);
       this.baselineFor = policy;
     }
-    const rules = policy?.checks ?? [];
-    const samples = [...this.latest.values()].flatMap((l) => l.metrics);
-    // A watch run judges statuses only; reasons are worked out when there is a report to send.
-    let checks = this.evaluator.evaluate(rules, samples, collectedAt, !only);
-    const changed = statusesDiffer(this.lastChecks, checks);
+    if (only) {
+      // A watch run judges only the checks that read what it re-ran, and statuses only: the
+      // reasons, and every other check, are worked out when there is a report to send.
+      const scope = this.scopes.scope(policy, only);
+      const judged = this.evaluator.evaluate(scope.rules, samplesOf(this.latest.values(), scope.measurements), collectedAt, false, true);
+      if (!statusesDiffer(this.lastChecks.filter((c) => scope.names.has(c.name)), judged)) return;
+    }
+    const checks = this.evaluator.evaluate(policy?.checks ?? [], [...this.latest.values()].flatMap((l) => l.metrics), collectedAt);
     this.lastChecks = checks;
-    if (only && !changed) return;
-    if (only) checks = this.evaluator.evaluate(rules, samples, collectedAt);
     const metrics: Metric[] = outcomes.flatMap((o) => o.metrics);
     metrics.push(...selfMetrics(outcomes), spoolMetric(this.spool.stats()));
     const seq = this.state.nextSeq();

@@ -55,3 +55,27 @@ describe('check evaluation', () => {
     expect(statusesDiffer(before, e.evaluate([diskRule], [], T0 + 4000, false))).toBe(true);
   });
 });
+
+describe('partial evaluation (a watch run)', () => {
+  const memRule = checkRuleSchema.parse({ name: 'memory', measurement: 'mem', field: 'available_percent', fail: { op: 'lt', value: 5 }, forSec: 30, reason: 'Memory {value}% available' });
+  const mem = (percent: number): Metric => ({ m: 'mem', fields: { available_percent: percent } });
+
+  it('judges only the rules given and keeps what is held for the others', () => {
+    const e = new CheckEvaluator();
+    // Memory starts failing at T0 (held as a warning for 30 s).
+    expect(e.evaluate([diskRule, memRule], [disk('/', 40), mem(2)], T0).map((r) => r.status)).toEqual(['pass', 'warn']);
+    // Watch runs of the disk probe alone must not forget when memory started failing.
+    expect(e.evaluate([diskRule], [disk('/', 40)], T0 + 10_000, false, true)).toEqual([{ name: 'disk_space', instance: '/', status: 'pass', reason: '', since: T0 }]);
+    expect(e.evaluate([diskRule], [disk('/', 39)], T0 + 20_000, false, true)[0]?.status).toBe('pass');
+    expect(e.evaluate([diskRule, memRule], [disk('/', 39), mem(2)], T0 + 31_000)[1]).toMatchObject({ status: 'fail', since: T0 + 31_000 });
+  });
+
+  it('drops what it held for an instance of a judged rule that is gone', () => {
+    const e = new CheckEvaluator();
+    e.evaluate([diskRule, memRule], [disk('/', 40), disk('/media/usb', 5), mem(50)], T0);
+    e.evaluate([diskRule], [disk('/', 40)], T0 + 1000, false, true);
+    // The stick comes back failing: its failure starts again from now, not from T0.
+    const back = e.evaluate([diskRule], [disk('/', 40), disk('/media/usb', 5)], T0 + 2000);
+    expect(back[1]).toMatchObject({ instance: '/media/usb', status: 'warn', since: T0 + 2000, reason: expect.stringContaining('failing for 0 s') });
+  });
+});

@@ -81,11 +81,16 @@ export class CheckEvaluator {
    * With `describe` false only statuses are worked out and reasons stay empty: the watch loop
    * judges every second but needs words only when a status changed. Evaluating again with the
    * same metrics and `now` gives the same statuses and `since`, so a status-only pass can be
-   * followed by a described one.
+   * followed by a described one. With `partial`, `rules` are only some of the policy's (those of
+   * the probes a watch re-ran): what is held for the others is kept.
    */
-  evaluate(rules: readonly CheckRule[], metrics: readonly Metric[], now: number, describe = true): CheckResult[] {
+  evaluate(rules: readonly CheckRule[], metrics: readonly Metric[], now: number, describe = true, partial = false): CheckResult[] {
     const results: CheckResult[] = [];
     const nextHeld = new Map<string, Held>();
+    if (partial) {
+      const judged = new Set(rules.map((r) => r.name));
+      for (const [key, held] of this.held) if (!judged.has(key.slice(0, key.indexOf('\u0000')))) nextHeld.set(key, held);
+    }
     for (const rule of rules) {
       // Several probes may write one measurement (load and uptime both go to `system`).
       const found = metrics.filter((m) => matches(m, rule) && rule.field in m.fields);

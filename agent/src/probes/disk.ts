@@ -40,6 +40,8 @@ export function parseProcMounts(text: string): Mount[] {
 }
 
 const MOUNT_LIST_TTL_MS = 5 * 60_000;
+/** Linux re-reads its mount table this often; sizes are asked every run. */
+const PROC_MOUNTS_TTL_MS = 10_000;
 
 /**
  * File systems on a local block device: statfs answers from the superblock in memory, so it is
@@ -49,14 +51,21 @@ const MOUNT_LIST_TTL_MS = 5 * 60_000;
 const LOCAL_FS = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs', 'jfs', 'reiserfs', 'vfat', 'exfat', 'ntfs', 'ntfs3', 'hfsplus', 'tmpfs', 'ramfs']);
 
 /**
- * The mount list: /proc/self/mounts on Linux (read every run, synchronously: the kernel writes it
- * from memory, and the probe runs every second while a check watches it); elsewhere
- * systeminformation, which spawns a command, so it is cached for a few minutes.
+ * The mount list. Linux: /proc/self/mounts, read synchronously (the kernel renders it from memory)
+ * at most every 10 s, since the probe runs every second while a check watches it and rendering
+ * the table costs the kernel more than the statfs calls (a volume mounted or unmounted shows
+ * within 10 s). Elsewhere systeminformation, which
+ * spawns a command, so it is cached for a few minutes.
  */
 async function listMounts(ctx: ProbeContext): Promise<Mount[]> {
-  if (ctx.platform === 'linux') return parseProcMounts(readFileSync('/proc/self/mounts', 'utf8'));
+  const ttl = ctx.platform === 'linux' ? PROC_MOUNTS_TTL_MS : MOUNT_LIST_TTL_MS;
   const cached = ctx.memo.get('mounts') as { at: number; mounts: Mount[] } | undefined;
-  if (cached && ctx.now() - cached.at < MOUNT_LIST_TTL_MS) return cached.mounts;
+  if (cached && ctx.now() - cached.at < ttl) return cached.mounts;
+  if (ctx.platform === 'linux') {
+    const mounts = parseProcMounts(readFileSync('/proc/self/mounts', 'utf8'));
+    ctx.memo.set('mounts', { at: ctx.now(), mounts });
+    return mounts;
+  }
   const mounts = (await si.fsSize()).map((v) => ({ path: v.mount, fstype: (v.type || 'unknown').toLowerCase(), readOnly: v.rw === false }));
   ctx.memo.set('mounts', { at: ctx.now(), mounts });
   return mounts;
