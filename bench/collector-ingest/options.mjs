@@ -7,6 +7,12 @@ const positive = (text, name, { integer = true } = {}) => {
   return n;
 };
 
+const wholeOrZero = (text, name) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: expected whole seconds, 0 or more (got ${JSON.stringify(text)})`);
+  return n;
+};
+
 /**
  * Defaults match the targets: 15,000 agents at 15 s held for 5 minutes. `--quick` is for
  * development: 1,500 agents, one minute, short saturation and ceiling, same storm.
@@ -32,6 +38,7 @@ export function parseOptions(argv) {
       'log-level': { type: 'string', default: 'info' },
       'node-flags': { type: 'string', default: '' },
       'influx-concurrency': { type: 'string', default: '4' },
+      'status-heartbeat': { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
     strict: false,
@@ -56,6 +63,7 @@ export function parseOptions(argv) {
     logLevel: values['log-level'],
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     influxConcurrency: positive(values['influx-concurrency'], 'influx-concurrency'),
+    statusHeartbeat: values['status-heartbeat'] === undefined ? undefined : wholeOrZero(values['status-heartbeat'], 'status-heartbeat'),
     keep: values.keep === true,
   };
   if (opts.perWorker > 9_000) throw new Error('--per-worker: at most 9000 sockets per process (the open-file limit here is 20,000 and a reconnect briefly holds two)');

@@ -109,7 +109,7 @@ export async function run({ argv, root, log }) {
     influxd = await startInfluxd(path.join(dir, 'influxd'), { port: influxPort, rpcPort });
     watch.watch('influxd', influxd.child.pid);
     const secret = randomBytes(24).toString('base64url');
-    const configFile = writeCollectorFiles(root, dir, { port, secret, influxUrl: influxd.url, logLevel: opts.logLevel, influx: { concurrency: opts.influxConcurrency } });
+    const configFile = writeCollectorFiles(root, dir, { port, secret, influxUrl: influxd.url, logLevel: opts.logLevel, influx: { concurrency: opts.influxConcurrency, ...(opts.statusHeartbeat === undefined ? {} : { statusHeartbeat: opts.statusHeartbeat }) } });
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const collectorStartedAt = performance.now();
     collector = (await startCollectorProcess(root, dir, { configFile, port, nodeFlags: [...opts.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] })).child;
@@ -169,7 +169,7 @@ export async function run({ argv, root, log }) {
       await fleet.all('drain', { timeoutMs: 180_000 });
       phases.saturation.self = await waitSettled(influxd.url, Date.now(), log);
       phases.saturation.loss = await countLoss(influxd.url, fleet, runStartMs);
-      log(`saturation: ${phases.saturation.reportsPerSec.toFixed(0)} reports/s = ${(phases.saturation.reportsPerSec * template.pointsPerReport).toFixed(0)} points/s; lost ${phases.saturation.loss.lost}`);
+      log(`saturation: ${phases.saturation.reportsPerSec.toFixed(0)} reports/s, ${phases.saturation.selfPointsPerSec?.toFixed(0) ?? '?'} points/s written; lost ${phases.saturation.loss.lost}`);
     }
 
     if (opts.storm) {

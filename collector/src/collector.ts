@@ -74,7 +74,7 @@ export class Collector {
     this.secrets = new SecretStore(this.db);
     this.events = new HostEventStore(this.db);
     if (config.influx) this.sinks.push(new InfluxSink(config.influx, log, config.dataDir));
-    this.ingest = new Ingest(this.hosts, this.sinks, log);
+    this.ingest = new Ingest(this.hosts, this.sinks, log, (config.influx?.statusHeartbeat ?? 0) * 1000);
     this.policies = new FilePolicyProvider(config.policyFile, log);
     this.releases = new ReleaseCatalog(config.packages.dir, log);
     const readinessStore = new ReadinessStore(this.db);
@@ -153,6 +153,7 @@ export class Collector {
       agents_connected: this.gateway.connections().length,
       reports_received: this.ingest.counters.received,
       reports_duplicate: this.ingest.counters.duplicate,
+      status_points_skipped: this.ingest.thinning.skipped,
       frames_invalid: this.framesInvalid,
     }));
     this.selfMetrics.add(() => {

@@ -53,6 +53,11 @@ const influxSchema = z
     deadLetter: z.object({ maxBytes: z.number().int().min(64 * 1024).default(64 * 1024 * 1024) }).strict().prefault({}),
     /** Create the database at start-up when it does not exist. */
     createDatabase: z.boolean().default(true),
+    /**
+     * `siaga_check` and `siaga_agent` points are written when their status changes and otherwise
+     * once per this long (`5m`, seconds); 0 writes them with every report (docs/influxdb-writes.md).
+     */
+    statusHeartbeat: durationSec.pipe(z.number().int().min(0).max(86_400)).default(300),
   })
   .strict();
 

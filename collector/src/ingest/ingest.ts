@@ -5,7 +5,7 @@ import type { HostRecord, HostStore, ReportRecord } from '../store/hosts.js';
 import { ReportRecorder } from '../store/report-recorder.js';
 import { reportPoints } from './points.js';
 import { reportLines } from './report-lines.js';
-
+import { StatusThinning } from './status-thinning.js';
 
 /**
  * Listeners that want every new report (readiness, the live board). `live` is false for backlog
@@ -23,13 +23,16 @@ export class Ingest {
   /** Reports since start: new ones, and duplicates of reports already stored (resent after a lost ack). */
   readonly counters = { received: 0, duplicate: 0 };
   private readonly recorder: ReportRecorder;
+  readonly thinning: StatusThinning;
 
   constructor(
     hosts: HostStore,
     private readonly sinks: readonly Sink[],
     private readonly log: Logger,
+    statusHeartbeatMs = 0,
   ) {
     this.recorder = new ReportRecorder(hosts);
+    this.thinning = new StatusThinning(statusHeartbeatMs);
   }
 
   /** A report at or below the stored seq came again (its ack was lost): acked, not stored again. */
@@ -60,7 +63,8 @@ export class Ingest {
     try {
       let lines: string[] | undefined;
       let points: ReturnType<typeof reportPoints> | undefined;
-      const written = Promise.all(this.sinks.map((s) => (s.writeLines ? s.writeLines((lines ??= reportLines(host, frame))) : s.write((points ??= reportPoints(host, frame))))));
+      const stored = this.sinks.length > 0 ? this.thinning.thin(host.id, frame) : frame;
+      const written = Promise.all(this.sinks.map((s) => (s.writeLines ? s.writeLines((lines ??= reportLines(host, stored))) : s.write((points ??= reportPoints(host, stored))))));
       const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: text ?? JSON.stringify(frame) };
       return written.then(() => this.recorder.record(row));
     } catch (err) {
