@@ -77,7 +77,7 @@ export class AgentConnection {
   ) {
     this.acceptedSeq = host.lastSeq;
     this.connectedAt = deps.now();
-    if (deps.budget) this.held = new HeldFrames(ws, deps.budget, (data) => this.handle(data, false));
+    if (deps.budget) this.held = new HeldFrames(ws, deps.budget, (data, receivedAt) => this.handle(data, false, receivedAt), deps.now);
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', () => {
       for (const [id, p] of this.pending) {
@@ -142,10 +142,10 @@ export class AgentConnection {
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     if (!isBinary && this.held?.offer(data)) return;
-    this.handle(data, isBinary);
+    this.handle(data, isBinary, this.deps.now());
   }
 
-  private handle(data: Buffer, isBinary: boolean): void {
+  private handle(data: Buffer, isBinary: boolean, receivedAt: number): void {
     if (isBinary) {
       this.send(errorFrameFor({ code: ErrorCode.invalidFrame, message: 'binary frames are not accepted; send JSON text', path: '', issues: [], ref: {} }));
       return;
@@ -162,7 +162,7 @@ export class AgentConnection {
       this.send(errorFrameFor({ code: ErrorCode.unexpectedFrame, message: `expected hello before ${frame.type}`, path: 'type', issues: [], ref: { type: frame.type } }));
       return;
     }
-    this.dispatch(frame, parsed.text);
+    this.dispatch(frame, parsed.text, receivedAt);
   }
 
   /** A misbehaving agent must not be able to flood the log (and the disk under it). */
@@ -181,12 +181,12 @@ export class AgentConnection {
     return false;
   }
 
-  private dispatch(frame: AgentFrame, text: string | undefined): void {
+  private dispatch(frame: AgentFrame, text: string | undefined, receivedAt: number): void {
     switch (frame.type) {
       case 'hello':
         return this.onHello(frame);
       case 'report':
-        return this.onReport(frame, text);
+        return this.onReport(frame, text, receivedAt);
       case 'goodbye':
         this.deps.onGoodbye?.(this, frame.reason);
         return;
@@ -225,8 +225,7 @@ export class AgentConnection {
     this.deps.onPolicySent?.(this);
   }
 
-  private onReport(frame: ReportFrame, text: string | undefined): void {
-    const receivedAt = this.deps.now();
+  private onReport(frame: ReportFrame, text: string | undefined, receivedAt: number): void {
     const seq = frame.seq;
     if (seq <= this.acceptedSeq) {
       // Already stored (or being stored): ack once everything before it is done.

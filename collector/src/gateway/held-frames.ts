@@ -11,14 +11,21 @@ const MAX_HELD_FRAMES = 64;
  * and pongs keep the connection alive; only an agent holding more than MAX_HELD_FRAMES, or all
  * connections together holding more than the budget's byte limit, stops being read.
  */
+interface Held {
+  data: Buffer;
+  /** When it was read: a report's time of arrival, not of handling, says whether it is live. */
+  at: number;
+}
+
 export class HeldFrames {
-  private frames: Buffer[] = [];
+  private frames: Held[] = [];
   private cancelWait: (() => void) | undefined;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly budget: IngestBudget,
-    private readonly handle: (data: Buffer) => void,
+    private readonly handle: (data: Buffer, receivedAt: number) => void,
+    private readonly now: () => number,
   ) {}
 
   /** Holds `data` when the budget is spent or earlier frames wait; false when the caller may handle it now. */
@@ -26,7 +33,7 @@ export class HeldFrames {
     if (this.frames.length === 0 && this.budget.hasRoom) return false;
     // A copy: the frame may share its memory with the whole 64 KiB socket read it came in.
     const copy = Buffer.from(data);
-    this.frames.push(copy);
+    this.frames.push({ data: copy, at: this.now() });
     this.budget.hold(copy.length);
     if (this.frames.length > MAX_HELD_FRAMES || this.budget.bytesOver) pauseReading(this.ws, 'budget');
     this.cancelWait ??= this.budget.wait(() => this.release());
@@ -42,16 +49,16 @@ export class HeldFrames {
   drop(): void {
     this.cancelWait?.();
     this.cancelWait = undefined;
-    for (const f of this.frames) this.budget.unhold(f.length);
+    for (const f of this.frames) this.budget.unhold(f.data.length);
     this.frames = [];
   }
 
   private release(): void {
     this.cancelWait = undefined;
     while (this.frames.length > 0 && this.budget.hasRoom && this.ws.readyState === WebSocket.OPEN) {
-      const frame = this.frames.shift() as Buffer;
-      this.budget.unhold(frame.length);
-      this.handle(frame);
+      const frame = this.frames.shift() as Held;
+      this.budget.unhold(frame.data.length);
+      this.handle(frame.data, frame.at);
     }
     if (this.ws.readyState !== WebSocket.OPEN) return this.drop();
     if (this.frames.length > 0) this.cancelWait = this.budget.wait(() => this.release());

@@ -63,17 +63,29 @@ describe('ingest budget', () => {
 });
 
 describe('held frames', () => {
-  it('hands frames on at once while there is room, holds them in order while the budget is spent, and releases them when it frees', async () => {
+  it('hands frames on at once while there is room, holds them in order while the budget is spent, and releases them with their arrival time when it frees', async () => {
     const ws = new FakeSocket();
     const budget = new IngestBudget(1, 1_000_000);
     const handled: number[] = [];
-    const held = new HeldFrames(ws as unknown as WebSocket, budget, (data) => {
-      handled.push((JSON.parse(String(data)) as { n: number }).n);
-      budget.take();
-    });
+    const arrived: number[] = [];
+    let clock = 1_000;
+    const held = new HeldFrames(
+      ws as unknown as WebSocket,
+      budget,
+      (data, at) => {
+        handled.push((JSON.parse(String(data)) as { n: number }).n);
+        arrived.push(at);
+        budget.take();
+      },
+      () => clock,
+    );
     expect(held.offer(frame(1))).toBe(false);
     budget.take();
-    for (const n of [2, 3]) expect(held.offer(frame(n))).toBe(true);
+    for (const n of [2, 3]) {
+      clock += 10;
+      expect(held.offer(frame(n))).toBe(true);
+    }
+    clock = 90_000;
     expect(budget.stats().heldBytes).toBe(2 * frame(2).length);
     expect(ws.paused).toBe(false); // still read: pings and pongs keep flowing
     budget.release();
@@ -82,6 +94,7 @@ describe('held frames', () => {
     budget.release();
     await tick();
     expect(handled).toEqual([2, 3]);
+    expect(arrived).toEqual([1_010, 1_020]);
     expect(budget.stats()).toMatchObject({ heldBytes: 0, waiting: 0 });
   });
 
@@ -89,7 +102,7 @@ describe('held frames', () => {
     const ws = new FakeSocket();
     const budget = new IngestBudget(1, 1_000_000);
     budget.take();
-    const held = new HeldFrames(ws as unknown as WebSocket, budget, () => budget.take());
+    const held = new HeldFrames(ws as unknown as WebSocket, budget, () => budget.take(), Date.now);
     for (let i = 0; i < 64; i++) held.offer(frame(i));
     expect(ws.paused).toBe(false);
     held.offer(frame(64));
@@ -101,7 +114,7 @@ describe('held frames', () => {
     const small = new IngestBudget(1, 10);
     small.take();
     const ws2 = new FakeSocket();
-    const h2 = new HeldFrames(ws2 as unknown as WebSocket, small, () => undefined);
+    const h2 = new HeldFrames(ws2 as unknown as WebSocket, small, () => undefined, Date.now);
     h2.offer(Buffer.alloc(11));
     expect(ws2.paused).toBe(true);
     small.release();
@@ -111,11 +124,17 @@ describe('held frames', () => {
 });
 
 describe('AgentConnection under the ingest budget', () => {
-  it('stores at most the budget at once, keeps the rest as bytes, and acks every report in order', async () => {
+  it('stores at most the budget at once, keeps the rest as bytes, and acks every report in order; a held report counts as received when it arrived', async () => {
     const ws = new FakeSocket();
     const stores: Array<() => void> = [];
+    const T0 = 1_790_000_000_000;
+    let clock = T0;
+    const received: Array<[number, boolean]> = [];
     const ingest = {
-      report: () => new Promise<void>((resolve) => stores.push(resolve)),
+      report: (_host: HostRecord, _frame: unknown, receivedAt: number, live: boolean) => {
+        received.push([receivedAt, live]);
+        return new Promise<void>((resolve) => stores.push(resolve));
+      },
       duplicate: () => undefined,
     };
     const policy = { agent: { version: 'p1', intervalSec: 15 } };
@@ -123,7 +142,7 @@ describe('AgentConnection under the ingest budget', () => {
     const host = { id: 'h1', hostname: 'pc-1', lastSeq: 0 } as HostRecord;
     const deps = {
       log: pino({ level: 'silent' }),
-      now: () => 1_790_000_000_000,
+      now: () => clock,
       hosts: { updateFacts: () => undefined, get: () => host },
       policies: { forHost: () => policy },
       ingest,
@@ -135,12 +154,15 @@ describe('AgentConnection under the ingest budget', () => {
     for (let seq = 1; seq <= 5; seq++) send({ v: 1, type: 'report', seq, collectedAt: 1_790_000_000_000 + seq, metrics: [{ m: 'mem', fields: { used: seq } }] });
     expect(stores.length).toBe(2);
     expect(budget.stats().waiting).toBe(1);
+    // Handled a minute later (the collector fell behind), the held reports still arrived live.
+    clock = T0 + 60_000;
     while (stores.length > 0) {
       stores.shift()?.();
       await tick();
       await tick();
     }
     expect(ws.sent.filter((f) => f.type === 'ack').map((f) => f.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(received).toEqual(Array.from({ length: 5 }, () => [T0, true]));
     expect(budget.stats()).toMatchObject({ inWork: 0, heldBytes: 0, waiting: 0 });
   });
 });

@@ -118,7 +118,7 @@ export function fleetDashboard(): Dashboard {
     .withPanel(
       bars({
         title: 'Top failing checks',
-        description: 'Failed check results in the time range, by check (every report counts).',
+        description: 'Failing check results stored in the time range, by check: a failing host counts when it starts failing and every 5 minutes (influx.statusHeartbeat) while it keeps failing.',
         targets: [tableQuery(select({ select: [as(fn('count', 'status_code'), 'failures')], from: 'siaga_check', where: [TIME_FILTER, eq('status_code', 2), ...FLEET], by: ['check'] }))],
         transformations: [{ id: 'sortBy', options: { sort: [{ field: 'failures', desc: true }] } }],
         allValues: true,
