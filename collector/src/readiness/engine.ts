@@ -6,7 +6,7 @@ import type { Point } from '../sinks/types.js';
 import type { HostRecord, HostStore } from '../store/hosts.js';
 import type { HistoryEntry, ReadinessStore, StoredReadiness } from '../store/readiness.js';
 import { type HostReadiness, type Reason, VERDICT_CODE, type Verdict, type VerdictChange } from './types.js';
-import { judge } from './verdict.js';
+import { type Evidence, judge } from './verdict.js';
 
 export interface ReadinessDeps {
   hosts: HostStore;
@@ -30,6 +30,8 @@ interface State extends StoredReadiness {
   policySince: number;
   /** When this state was last written to the store. */
   savedAt: number;
+  /** From when the clock alone can change the verdict or its reasons: the sweep judges the host again then. */
+  dueAt: number;
 }
 
 /** Check results that only refresh (same verdict, same reasons) are written at most this often per host. */
@@ -39,6 +41,19 @@ const CHECKS_SAVE_MS = 30_000;
 const allChecks = (s: State): CheckResult[] => (s.inventoryChecks.length === 0 ? s.checks : [...s.checks, ...s.inventoryChecks]);
 
 const reasonKey = (reasons: readonly Reason[]) => reasons.map((r) => `${r.check}/${r.instance ?? ''}/${r.status}`).join('|');
+
+/**
+ * From when the clock alone can change a judgement: going offline (after the start-up grace), or
+ * being on an old policy too long. An offline host is judged every sweep (its reason counts the
+ * seconds); one that signed off or never reported waits for its next report.
+ */
+function clockDue(e: Evidence, verdict: Verdict, staleAt: number, now: number): number {
+  if (e.lastLiveAt === null || (e.goodbye && e.goodbye.at >= e.lastLiveAt)) return Infinity;
+  if (verdict === 'offline') return now;
+  // judge: offline once now - max(lastLiveAt, graceUntil - freshness) > freshness.
+  const offlineAt = Math.max(e.lastLiveAt, e.graceUntil - e.freshnessMs) + e.freshnessMs + 1;
+  return Math.min(offlineAt, staleAt + 1);
+}
 
 /**
  * Keeps every host's verdict (ready / degraded / not_ready / offline / unknown) with its reasons,
@@ -61,7 +76,11 @@ export class ReadinessEngine {
   constructor(private readonly deps: ReadinessDeps) {
     this.startedAt = deps.now();
     const hosts = new Map(deps.hosts.list().map((h) => [h.id, h]));
-    for (const s of deps.store.loadAll()) this.states.set(s.hostId, { ...s, host: hosts.get(s.hostId), runsPolicy: undefined, policySince: this.startedAt, savedAt: this.startedAt });
+    for (const s of deps.store.loadAll()) this.states.set(s.hostId, { ...s, host: hosts.get(s.hostId), runsPolicy: undefined, policySince: this.startedAt, savedAt: this.startedAt, dueAt: 0 });
+    // Another policy can mean another freshness or agent policy version for any host.
+    deps.policies.onChange(() => {
+      for (const s of this.states.values()) s.dueAt = 0;
+    });
   }
 
   start(): void {
@@ -112,7 +131,9 @@ export class ReadinessEngine {
 
   /** The policy a host should run changed (or it just connected and was told its policy). */
   policySent(host: HostRecord, at: number): void {
-    this.state(host).policySince = at;
+    const s = this.state(host);
+    s.policySince = at;
+    s.dueAt = 0;
   }
 
   inventoryChecks(host: HostRecord, checks: CheckResult[]): void {
@@ -120,11 +141,14 @@ export class ReadinessEngine {
     this.evaluate(host, this.deps.now());
   }
 
-  /** Judges every host again: offline by the clock, or after a policy change. */
+  /**
+   * Judges again the hosts the clock may have changed (gone offline, still on an old policy) or
+   * whose policy changed. A fleet of reporting hosts costs a comparison per host.
+   */
   sweep(): void {
     const now = this.deps.now();
     for (const s of this.states.values()) {
-      if (s.host && s.host.revokedAt === null) this.evaluate(s.host, now);
+      if (now >= s.dueAt && s.host && s.host.revokedAt === null) this.evaluate(s.host, now);
     }
     this.flush('due');
   }
@@ -140,7 +164,7 @@ export class ReadinessEngine {
     let s = this.states.get(host.id);
     if (!s) {
       const now = this.deps.now();
-      s = { hostId: host.id, host, verdict: 'unknown', expected: false, since: now, reasons: [], checks: [], inventoryChecks: [], lastLiveAt: null, goodbye: null, runsPolicy: undefined, policySince: now, savedAt: 0 };
+      s = { hostId: host.id, host, verdict: 'unknown', expected: false, since: now, reasons: [], checks: [], inventoryChecks: [], lastLiveAt: null, goodbye: null, runsPolicy: undefined, policySince: now, savedAt: 0, dueAt: 0 };
       this.states.set(host.id, s);
     }
     s.host = host;
@@ -155,18 +179,18 @@ export class ReadinessEngine {
     const s = this.state(host);
     const policy = this.deps.policies.forHost(host);
     const intervalMs = policy.agent.intervalSec * 1000;
-    const stale = s.lastLiveAt !== null && s.runsPolicy !== policy.agent.version && now - s.policySince > 2 * intervalMs + 10_000;
-    const j = judge(
-      {
-        checks: allChecks(s),
-        lastLiveAt: s.lastLiveAt,
-        goodbye: s.goodbye,
-        freshnessMs: policy.freshnessSec * 1000,
-        graceUntil: this.startedAt + policy.freshnessSec * 1000,
-        stalePolicy: stale ? { runs: s.runsPolicy, expected: policy.agent.version, since: s.policySince } : null,
-      },
-      now,
-    );
+    const staleAt = s.runsPolicy !== policy.agent.version ? s.policySince + 2 * intervalMs + 10_000 : Infinity;
+    const stale = s.lastLiveAt !== null && now > staleAt;
+    const evidence = {
+      checks: allChecks(s),
+      lastLiveAt: s.lastLiveAt,
+      goodbye: s.goodbye,
+      freshnessMs: policy.freshnessSec * 1000,
+      graceUntil: this.startedAt + policy.freshnessSec * 1000,
+      stalePolicy: stale ? { runs: s.runsPolicy, expected: policy.agent.version, since: s.policySince } : null,
+    };
+    const j = judge(evidence, now);
+    s.dueAt = clockDue(evidence, j.verdict, staleAt, now);
     const verdictChanged = j.verdict !== s.verdict || j.expected !== s.expected;
     const reasonsChanged = reasonKey(j.reasons) !== reasonKey(s.reasons);
     const previous = { verdict: s.verdict, expected: s.expected };
