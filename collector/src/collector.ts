@@ -168,7 +168,10 @@ export class Collector {
     for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => influxFields(sink.stats()));
     // Hosts revoked from the command line while the collector runs lose their connection (4401).
     this.storeChanges = new StoreChangeWatcher(this.db, config.gateway.revocationCheckMs);
-    this.storeChanges.onChange(() => this.gateway.revoked(this.hosts.revokedAmong(this.gateway.connections().map((c) => c.host.id))));
+    this.storeChanges.onChange(() => {
+      this.hosts.changedElsewhere();
+      this.gateway.revoked(this.hosts.revokedAmong(this.gateway.connections().map((c) => c.host.id)));
+    });
     this.policies.onChange(() => {
       this.gateway.connections().forEach((c) => c.pushPolicy());
       this.inventory.reevaluateAll();

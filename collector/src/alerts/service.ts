@@ -3,14 +3,13 @@ import type { Logger } from '../log.js';
 import type { PolicyProvider } from '../policy/provider.js';
 import type { HostReadiness } from '../readiness/types.js';
 import type { Db } from '../store/db.js';
-import type { HostRecord } from '../store/hosts.js';
 import { loadAckKey } from './ack-token.js';
 import type { AlertsConfig } from './config.js';
 import type { AlertNotifier } from './dispatch.js';
 import { type AlertCounters, AlertEngine } from './engine.js';
 import { MaintenanceStore } from './maintenance.js';
 import { SilenceStore } from './silences.js';
-import { AlertSources } from './sources.js';
+import { AlertSources, type AlertSourcesDeps } from './sources.js';
 import { AlertStore } from './store.js';
 
 export interface AlertServiceDeps {
@@ -18,7 +17,7 @@ export interface AlertServiceDeps {
   dataDir: string;
   config: AlertsConfig;
   notifier: AlertNotifier;
-  hosts: { list(): HostRecord[] };
+  hosts: AlertSourcesDeps['hosts'];
   policies: PolicyProvider;
   readiness: { get(hostId: string): HostReadiness | undefined; all(): HostReadiness[] };
   publicUrl: () => string;

@@ -23,7 +23,8 @@ function setup(count: number) {
   h.clock = Date.UTC(2026, 0, 5, 3, 0, 0); // 10:00 in Jakarta
   const hosts = Array.from({ length: count }, (_, i) => host(i));
   const readiness = new Map<string, HostReadiness>(hosts.map((x) => [x.id, { hostId: x.id, verdict: 'ready', expected: false, since: 0, reasons: [], checks: [], lastLiveAt: h.clock }]));
-  const sources = new AlertSources({ engine: h.engine, config: h.config, hosts: { list: () => hosts }, policies, readiness: { get: (id) => readiness.get(id), all: () => [...readiness.values()] }, collectorName: 'collector-1', now: () => h.clock });
+  const store = { lists: 0, revision: 0, list: () => (store.lists++, hosts) };
+  const sources = new AlertSources({ engine: h.engine, config: h.config, hosts: store, policies, readiness: { get: (id) => readiness.get(id), all: () => [...readiness.values()] }, collectorName: 'collector-1', now: () => h.clock });
   const goOffline = (i: number, expected = false) => readiness.set(`h${i}`, { ...readiness.get(`h${i}`)!, verdict: 'offline', expected, since: h.clock, reasons: [{ check: 'offline', status: expected ? 'info' : 'fail', reason: 'No report for 35 s (limit 30 s)' }] });
   const tick = (ms: number) => {
     for (let t = 0; t < ms; t += 1000) {
@@ -31,7 +32,7 @@ function setup(count: number) {
       sources.tick();
     }
   };
-  return { hosts, readiness, sources, goOffline, tick };
+  return { hosts, readiness, sources, goOffline, tick, store };
 }
 
 const report = (checks: CheckResult[], spool?: { dropped: number; degraded: number }): ReportFrame => ({
@@ -39,6 +40,22 @@ const report = (checks: CheckResult[], spool?: { dropped: number; degraded: numb
 });
 
 describe('alert sources', () => {
+  it('reads the host list once, and again only after a host changed (at most every 5 s)', () => {
+    const { tick, store } = setup(3);
+    tick(30_000);
+    expect(store.lists).toBe(1);
+    store.revision += 1;
+    tick(1_000);
+    expect(store.lists).toBe(2);
+    store.revision += 1;
+    tick(3_000);
+    expect(store.lists).toBe(2);
+    tick(3_000);
+    expect(store.lists).toBe(3);
+    tick(30_000);
+    expect(store.lists).toBe(3);
+  });
+
   it('no offline alert during the start-up grace (freshness + startupGrace), then one after it', () => {
     const { goOffline, tick } = setup(2);
     goOffline(0);

@@ -11,7 +11,8 @@ import { type Sample, siteHost } from './types.js';
 export interface AlertSourcesDeps {
   engine: AlertEngine;
   config: AlertsConfig;
-  hosts: { list(): HostRecord[] };
+  /** `revision` changes whenever a host is added, revoked or its labels change. */
+  hosts: { list(): HostRecord[]; readonly revision: number };
   policies: PolicyProvider;
   readiness: { get(hostId: string): HostReadiness | undefined; all(): HostReadiness[] };
   /** Names the collector in its own alerts (InfluxDB writes). */
@@ -30,7 +31,7 @@ const HOSTS_CACHE_MS = 5_000;
 export class AlertSources {
   private readonly startedAt: number;
   private readonly dropped = new Map<string, number>();
-  private hostCache: { at: number; hosts: HostRecord[] } | undefined;
+  private hostCache: { at: number; revision: number; hosts: HostRecord[] } | undefined;
 
   constructor(private readonly deps: AlertSourcesDeps) {
     this.startedAt = deps.now();
@@ -122,8 +123,10 @@ export class AlertSources {
     this.deps.engine.tick();
   }
 
+  /** The host list, read again only after a change, and at most every HOSTS_CACHE_MS (a fleet reconnecting changes it thousands of times). */
   private hosts(now: number): HostRecord[] {
-    if (!this.hostCache || now - this.hostCache.at > HOSTS_CACHE_MS) this.hostCache = { at: now, hosts: this.deps.hosts.list() };
+    const revision = this.deps.hosts.revision;
+    if (!this.hostCache || (revision !== this.hostCache.revision && now - this.hostCache.at > HOSTS_CACHE_MS)) this.hostCache = { at: now, revision, hosts: this.deps.hosts.list() };
     return this.hostCache.hosts;
   }
 }

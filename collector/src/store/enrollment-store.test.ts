@@ -67,6 +67,25 @@ describe('enrollment state in the store', () => {
     expect(again.revokedAt).toBeNull();
   });
 
+  it('changes its revision when a host is added, revoked or says hello, not when it reports', () => {
+    const hosts = new HostStore(db);
+    const r0 = hosts.revision;
+    const h = hosts.enroll({ nonce: 'nonce-cccccccccccccccc', nodeKeyHash: sha256('k3'), host: host(), os: os_, labels: { tags: [] }, agentVersion: 't', now: 1 });
+    const r1 = hosts.revision;
+    expect(r1).toBeGreaterThan(r0);
+    hosts.recordReports([{ hostId: h.id, seq: 1, collectedAt: 2, receivedAt: 2, json: '{}' }]);
+    hosts.touch(h.id, 3);
+    expect(hosts.revision).toBe(r1);
+    hosts.updateFacts(h.id, host(), os_, { site: 'hq', tags: [] }, 't', 4);
+    const r2 = hosts.revision;
+    expect(r2).toBeGreaterThan(r1);
+    hosts.revoke(h.id, 5);
+    expect(hosts.revision).toBeGreaterThan(r2);
+    const r3 = hosts.revision;
+    hosts.changedElsewhere();
+    expect(hosts.revision).toBeGreaterThan(r3);
+  });
+
   it('resolves a host by a unique id prefix', () => {
     const hosts = new HostStore(db);
     const a = hosts.enroll({ nonce: 'nonce-bbbbbbbbbbbbbbbb', nodeKeyHash: sha256('k'), host: host(), os: os_, labels: { tags: [] }, agentVersion: 't', now: 1 });

@@ -93,6 +93,7 @@ export class HostStore {
   private readonly facts;
   private readonly revokeRow;
   private readonly revokedIds;
+  private changes = 0;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM hosts WHERE id = ?`);
@@ -117,6 +118,16 @@ export class HostStore {
     // enrollment that reuses the nonce gets a new host instead of the revoked one.
     this.revokeRow = db.prepare<[number, string]>('UPDATE hosts SET revoked_at = ?, node_key_hash = NULL, enroll_nonce = NULL WHERE id = ? AND revoked_at IS NULL');
     this.revokedIds = db.prepare<[], string>('SELECT id FROM hosts WHERE revoked_at IS NOT NULL').pluck();
+  }
+
+  /** Changes whenever a host is added or revoked or its facts and labels change (not with reports). */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Another process changed the store (see StoreChangeWatcher). */
+  changedElsewhere(): void {
+    this.changes += 1;
   }
 
   get(id: string): HostRecord | undefined {
@@ -146,7 +157,9 @@ export class HostStore {
 
   /** Revokes the host's node key; false when it was already revoked or does not exist. */
   revoke(id: string, now: number): boolean {
-    return this.revokeRow.run(now, id).changes > 0;
+    const revoked = this.revokeRow.run(now, id).changes > 0;
+    if (revoked) this.changes += 1;
+    return revoked;
   }
 
   /** Of the given host ids, those that are revoked. */
@@ -160,6 +173,7 @@ export class HostStore {
    * whose answer was lost), gives that same host the new key.
    */
   enroll(input: EnrollInput): HostRecord {
+    this.changes += 1;
     return this.db.transaction(() => {
       const existing = this.byNonce.get(input.nonce);
       if (existing) {
@@ -188,6 +202,7 @@ export class HostStore {
 
   /** Refreshes what the agent says about itself in `hello`. */
   updateFacts(id: string, host: HostIdentity, os: OsInfo, labels: Labels, agentVersion: string, now: number): void {
+    this.changes += 1;
     this.facts.run({
       id,
       hostname: host.hostname,
