@@ -225,19 +225,19 @@ export class Agent {
     if (this.stopped || !policy || policy.checks.length === 0 || this.baselineFor !== policy) return;
     const names = this.runner.watchable(this.scopes.watchedMeasurements(policy), this.lastRun, Date.now());
     for (const name of names) {
-      void this.collect('change', new Set([name])).catch((err: Error) => this.log.error({ err: err.message, probe: name }, 'watch failed'));
+      void this.collect('change', name).catch((err: Error) => this.log.error({ err: err.message, probe: name }, 'watch failed'));
     }
   }
 
   /**
-   * Runs probes (all, or `only`), evaluates every check over the newest sample of each probe and
-   * spools a report — always for a full collection, only on a status change for a watch.
+   * Runs probes (all, or the one named `only`), evaluates every check over the newest sample of each
+   * probe and spools a report — always for a full collection, only on a status change for a watch.
    */
-  private async collect(trigger: Trigger, only: ReadonlySet<string> | undefined): Promise<void> {
+  private async collect(trigger: Trigger, only: string | undefined): Promise<void> {
     const collectedAt = Date.now();
     // Judge with the policy the probes were configured for, even if a new one arrives meanwhile.
     const policy = this.policy;
-    if (only) for (const name of only) this.lastRun.set(name, collectedAt);
+    if (only) this.lastRun.set(only, collectedAt);
     const outcomes = await this.runner.collect(only);
     for (const o of outcomes) {
       // A full collection can finish after a watch re-ran one of its probes: keep the newer samples.
@@ -252,7 +252,7 @@ export class Agent {
       // A watch run judges only the checks that read what it re-ran, and statuses only: the
       // reasons, and every other check, are worked out when there is a report to send.
       const scope = this.scopes.scope(policy, only);
-      const judged = this.evaluator.evaluate(scope.rules, samplesOf(this.latest.values(), scope.measurements), collectedAt, false, true);
+      const judged = this.evaluator.evaluate(scope.rules, samplesOf(this.latest, scope), collectedAt, false, true);
       if (!statusesDiffer(this.lastChecks.filter((c) => scope.names.has(c.name)), judged)) return;
     }
     const checks = this.evaluator.evaluate(policy?.checks ?? [], [...this.latest.values()].flatMap((l) => l.metrics), collectedAt);

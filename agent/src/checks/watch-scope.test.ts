@@ -20,18 +20,25 @@ describe('watch scopes', () => {
 
   it('gives a probe the checks of every measurement it writes, shared ones included', () => {
     const scopes = new WatchScopes(PROBES);
-    const disk = scopes.scope(policy, new Set(['disk']));
+    const disk = scopes.scope(policy, 'disk');
     expect(disk.rules.map((r) => r.name)).toEqual(['disk_space']);
     // cpu writes load averages to `system`, which the reboot and uptime checks read.
-    const cpu = scopes.scope(policy, new Set(['cpu']));
+    const cpu = scopes.scope(policy, 'cpu');
     expect([...cpu.names]).toEqual(['pending_reboot', 'uptime']);
     expect([...cpu.measurements].sort()).toEqual(['cpu', 'system']);
-    expect(scopes.scope(policy, new Set(['wifi'])).rules).toEqual([]);
-    expect(scopes.scope(undefined, new Set(['disk'])).rules).toEqual([]);
+    expect(scopes.scope(policy, 'wifi').rules).toEqual([]);
+    expect(scopes.scope(undefined, 'disk').rules).toEqual([]);
   });
 
-  it('picks the samples of given measurements from every probe', () => {
-    const latest = [{ metrics: [{ m: 'cpu', fields: { usage_active: 1 } }, { m: 'system', fields: { load1: 0.5 } }] }, { metrics: [{ m: 'system', fields: { pending_reboot: 0 } }] }] as Array<{ metrics: Metric[] }>;
-    expect(samplesOf(latest, new Set(['system'])).map((m) => m.fields)).toEqual([{ load1: 0.5 }, { pending_reboot: 0 }]);
+  it('picks the samples of the measurements a watch run judges from every probe writing them', () => {
+    const latest = new Map<string, { metrics: Metric[] }>([
+      ['disk', { metrics: [{ m: 'disk', tags: { path: '/' }, fields: { free_percent: 40 } }] }],
+      ['cpu', { metrics: [{ m: 'cpu', fields: { usage_active: 1 } }, { m: 'system', fields: { load1: 0.5 } }] }],
+      ['reboot', { metrics: [{ m: 'system', fields: { pending_reboot: 0 } }] }],
+    ]);
+    const scopes = new WatchScopes(PROBES);
+    expect(scopes.scope(policy, 'cpu').writers).toEqual(['cpu', 'system', 'reboot']);
+    expect(samplesOf(latest, scopes.scope(policy, 'cpu')).map((m) => m.fields)).toEqual([{ usage_active: 1 }, { load1: 0.5 }, { pending_reboot: 0 }]);
+    expect(samplesOf(latest, scopes.scope(policy, 'disk')).map((m) => m.fields)).toEqual([{ free_percent: 40 }]);
   });
 });

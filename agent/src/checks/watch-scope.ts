@@ -8,9 +8,11 @@ export interface WatchScope {
   measurements: ReadonlySet<string>;
   /** Check names, to compare with the statuses last reported. */
   names: ReadonlySet<string>;
+  /** The probes writing those measurements, in registration order: whose samples to judge. */
+  writers: readonly string[];
 }
 
-const EMPTY: WatchScope = { rules: [], measurements: new Set(), names: new Set() };
+const EMPTY: WatchScope = { rules: [], measurements: new Set(), names: new Set(), writers: [] };
 
 /**
  * Works out, once per policy, which measurements the checks read (the probes the watch loop
@@ -30,17 +32,17 @@ export class WatchScopes {
     return this.watched;
   }
 
-  /** The checks a watch run of these probes may change. */
-  scope(policy: AgentPolicy | undefined, probeNames: ReadonlySet<string>): WatchScope {
+  /** The checks a watch run of this probe may change. */
+  scope(policy: AgentPolicy | undefined, probeName: string): WatchScope {
     if (!policy) return EMPTY;
     this.use(policy);
-    const key = [...probeNames].sort().join(','); // one name, for a watch run
-    let scope = this.scopes.get(key);
+    let scope = this.scopes.get(probeName);
     if (!scope) {
-      const measurements = new Set(this.probes.filter((p) => probeNames.has(p.name)).flatMap((p) => p.measurements));
+      const measurements = new Set(this.probes.find((p) => p.name === probeName)?.measurements);
       const rules = policy.checks.filter((r) => measurements.has(r.measurement));
-      scope = { rules, measurements, names: new Set(rules.map((r) => r.name)) };
-      this.scopes.set(key, scope);
+      const writers = this.probes.filter((p) => p.measurements.some((m) => measurements.has(m))).map((p) => p.name);
+      scope = { rules, measurements, names: new Set(rules.map((r) => r.name)), writers };
+      this.scopes.set(probeName, scope);
     }
     return scope;
   }
@@ -53,9 +55,12 @@ export class WatchScopes {
   }
 }
 
-/** The samples of the given measurements among each probe's latest ones. */
-export function samplesOf(latest: Iterable<{ metrics: readonly Metric[] }>, measurements: ReadonlySet<string>): Metric[] {
+/** The samples of the scope's measurements among the latest ones of the probes writing them. */
+export function samplesOf(latest: ReadonlyMap<string, { metrics: readonly Metric[] }>, scope: WatchScope): Metric[] {
   const out: Metric[] = [];
-  for (const l of latest) for (const m of l.metrics) if (measurements.has(m.m)) out.push(m);
+  for (const probe of scope.writers) {
+    const l = latest.get(probe);
+    if (l) for (const m of l.metrics) if (scope.measurements.has(m.m)) out.push(m);
+  }
   return out;
 }

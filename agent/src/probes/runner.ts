@@ -1,6 +1,7 @@
 import type { Metric } from '@siaga/shared';
 import { describeIssues, fieldIssues, ErrorCode, SiagaError } from '@siaga/shared';
 import type { CommandRunner } from '../exec.js';
+import { ProbeRun } from './probe-run.js';
 import type { BaseProbeConfig, Probe } from './types.js';
 
 export interface ProbeOutcome {
@@ -73,11 +74,11 @@ export class ProbeRunner {
   }
 
   /**
-   * Runs the named probes (all enabled ones when omitted) concurrently. A probe already running
+   * Runs the named probe (all enabled ones, concurrently, when omitted). A probe already running
    * is not started twice: the caller shares the run in flight.
    */
-  async collect(only?: ReadonlySet<string>): Promise<ProbeOutcome[]> {
-    const selected = this.configured.filter((c) => c.config.enabled && (!only || only.has(c.probe.name)));
+  async collect(only?: string): Promise<ProbeOutcome[]> {
+    const selected = this.configured.filter((c) => c.config.enabled && (only === undefined || c.probe.name === only));
     return Promise.all(selected.map((c) => this.start(c)));
   }
 
@@ -98,22 +99,18 @@ export class ProbeRunner {
   private async runOne({ probe, config, memo }: Configured): Promise<ProbeOutcome> {
     const startedAt = this.deps.now();
     const started = performance.now();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`timed out after ${config.timeoutMs} ms`)), config.timeoutMs);
+    const ctx = new ProbeRun(this.deps.platform, this.deps.run, memo, this.deps.now, config.timeoutMs);
     try {
-      const work = probe.collect({ platform: this.deps.platform, signal: controller.signal, run: this.deps.run, memo, now: this.deps.now }, config);
+      const work = probe.collect(ctx, config);
       // A probe that finishes (or fails) after its timeout must not surface as an unhandled rejection.
       work.catch(() => undefined);
-      const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
-      });
-      const metrics = await Promise.race([work, aborted]);
+      const metrics = await Promise.race([work, ctx.expired]);
       return { probe: probe.name, startedAt, ok: true, durationMs: performance.now() - started, metrics };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       return { probe: probe.name, startedAt, ok: false, durationMs: performance.now() - started, error: error.slice(0, 500), metrics: [] };
     } finally {
-      clearTimeout(timer);
+      ctx.finish();
     }
   }
 }
