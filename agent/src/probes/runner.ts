@@ -28,6 +28,7 @@ export class ProbeRunner {
   private configured: Configured[] = [];
   private readonly memos = new Map<string, Map<string, unknown>>();
   private readonly inFlight = new Map<string, Promise<ProbeOutcome>>();
+  private watched: { measurements: ReadonlySet<string>; configured: Configured[]; list: ReadonlyArray<{ name: string; minMs: number }> } | undefined;
 
   constructor(
     private readonly probes: readonly Probe[],
@@ -58,15 +59,28 @@ export class ProbeRunner {
   }
 
   /** Enabled probes, not running now, that write any of these measurements and may run again at `now`. */
-  watchable(measurements: ReadonlySet<string>, lastRun: ReadonlyMap<string, number>, now: number): Set<string> {
-    const names = new Set<string>();
-    for (const { probe, config } of this.configured) {
-      if (!config.enabled || this.inFlight.has(probe.name) || !probe.measurements.some((m) => measurements.has(m))) continue;
-      if (probe.minWatchIntervalMs === Infinity) continue;
-      const min = config.watchEveryMs ?? probe.minWatchIntervalMs ?? 0;
-      if (now - (lastRun.get(probe.name) ?? 0) >= min) names.add(probe.name);
+  watchable(measurements: ReadonlySet<string>, lastRun: ReadonlyMap<string, number>, now: number): string[] {
+    const names: string[] = [];
+    for (const { name, minMs } of this.watchList(measurements)) {
+      if (!this.inFlight.has(name) && now - (lastRun.get(name) ?? 0) >= minMs) names.push(name);
     }
     return names;
+  }
+
+  /**
+   * The enabled probes writing any of these measurements that a watch may re-run, with their
+   * least interval: worked out once per configuration and set of measurements, not every tick.
+   */
+  private watchList(measurements: ReadonlySet<string>): ReadonlyArray<{ name: string; minMs: number }> {
+    const cached = this.watched;
+    if (cached && cached.measurements === measurements && cached.configured === this.configured) return cached.list;
+    const list: Array<{ name: string; minMs: number }> = [];
+    for (const { probe, config } of this.configured) {
+      if (!config.enabled || probe.minWatchIntervalMs === Infinity || !probe.measurements.some((m) => measurements.has(m))) continue;
+      list.push({ name: probe.name, minMs: config.watchEveryMs ?? probe.minWatchIntervalMs ?? 0 });
+    }
+    this.watched = { measurements, configured: this.configured, list };
+    return list;
   }
 
   enabledNames(): string[] {
