@@ -14,7 +14,9 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
   try {
     const { probes, only } = JSON.parse(line);
     runner.configure(probes);
-    const outcomes = await runner.collect(new Set(only));
+    // Concurrently and in the registered order, as the agent's full collection runs them.
+    const names = runner.enabledNames().filter((name) => only.includes(name));
+    const outcomes = (await Promise.all(names.map((name) => runner.collect(name)))).flat();
     process.stdout.write(`${JSON.stringify({ outcomes })}\n`);
   } catch (err) {
     process.stdout.write(`${JSON.stringify({ error: String(err?.message ?? err) })}\n`);
