@@ -110,5 +110,8 @@ describe('fleet plan', () => {
     expect(parseOptions(['--agents', '300', '--minutes', '0.5', '--no-storm'])).toMatchObject({ agents: 300, minutes: 0.5, storm: false });
     expect(() => parseOptions(['--agents', 'many'])).toThrow(/--agents/);
     expect(() => parseOptions(['--per-worker', '19000'])).toThrow(/--per-worker/);
+    expect(parseOptions([]).statusHeartbeat).toBeUndefined();
+    expect(parseOptions(['--status-heartbeat', '0'])).toMatchObject({ statusHeartbeat: 0 });
+    expect(() => parseOptions(['--status-heartbeat', '-1'])).toThrow(/--status-heartbeat/);
   });
 });
