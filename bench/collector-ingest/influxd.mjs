@@ -4,13 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { influxdBinary, influxdConfig } from '../../scripts/influxd.mjs';
 import { LoggedChild } from '../lib/processes.mjs';
-
-export function influxdBinary() {
-  const found = spawnSync('sh', ['-c', 'command -v influxd'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error('influxd not found: install Debian\'s "influxdb" package (apt-get install influxdb)');
-  return found;
-}
 
 export function influxdVersion() {
   return spawnSync(influxdBinary(), ['version'], { encoding: 'utf8' }).stdout.trim();
@@ -23,29 +18,7 @@ export function influxdVersion() {
 export async function startInfluxd(dir, { port, rpcPort }) {
   const conf = path.join(dir, 'influxdb.conf');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    conf,
-    [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
-      '[meta]',
-      `  dir = "${dir}/meta"`,
-      '[data]',
-      `  dir = "${dir}/data"`,
-      `  wal-dir = "${dir}/wal"`,
-      '  query-log-enabled = false',
-      '  max-series-per-database = 0',
-      '  max-values-per-tag = 0',
-      '[monitor]',
-      '  store-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${port}"`,
-      '  log-enabled = false',
-      '[subscriber]',
-      '  enabled = false',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(conf, influxdConfig(dir, { port, rpcPort, data: ['max-series-per-database = 0', 'max-values-per-tag = 0'] }));
   const child = new LoggedChild('influxd', influxdBinary(), ['-config', conf], { logFile: path.join(dir, 'influxd.log') });
   const url = `http://127.0.0.1:${port}`;
   await child.waitFor(async () => ((await fetch(`${url}/ping`)).status === 204 ? true : undefined), '/ping', 30_000);

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { influxdBinary, influxdConfig } from '../../scripts/influxd.mjs';
 import { freePort, waitFor } from './ports.js';
 import { tempDir } from './tmp.js';
 
@@ -28,15 +29,6 @@ export interface InfluxResult {
   error?: string;
 }
 
-/** Finds Debian's influxd or explains how to get it. */
-export function influxdBinary(): string {
-  const found = spawnSync('sh', ['-c', 'command -v influxd'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) {
-    throw new Error('influxd not found: install Debian\'s "influxdb" package (apt-get install influxdb); `npm test` does this itself when run as root');
-  }
-  return found;
-}
-
 /**
  * Starts a private influxd on free loopback ports with its data in a temporary directory.
  * Nothing listens beyond 127.0.0.1; monitoring and reporting are off.
@@ -47,27 +39,7 @@ export async function startInfluxd(): Promise<InfluxServer> {
   const port = await freePort();
   const rpcPort = await freePort();
   const conf = path.join(tmp.dir, 'influxdb.conf');
-  writeFileSync(
-    conf,
-    [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpcPort}"`,
-      '[meta]',
-      `  dir = "${tmp.dir}/meta"`,
-      '[data]',
-      `  dir = "${tmp.dir}/data"`,
-      `  wal-dir = "${tmp.dir}/wal"`,
-      '  query-log-enabled = false',
-      '[monitor]',
-      '  store-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${port}"`,
-      '  log-enabled = false',
-      '[subscriber]',
-      '  enabled = false',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(conf, influxdConfig(tmp.dir, { port, rpcPort }));
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let output = '';
