@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_NODE_FLAGS } from '../packaging/lib/runtime-flags.mjs';
 import { benchPolicy, defaultInterface } from './agent-footprint/subjects.mjs';
 import { parseOptions, parseSeconds } from './agent-footprint/run.mjs';
 import { originOf, summarizeProfile } from './lib/cpu-profile.mjs';
@@ -143,7 +144,9 @@ describe('agent footprint helpers', () => {
   it('reads durations and options; --quick shortens the run', () => {
     expect([parseSeconds('300'), parseSeconds('5m'), parseSeconds('90s'), parseSeconds('1.5h')]).toEqual([300, 300, 90, 5400]);
     expect(() => parseSeconds('five', 'duration')).toThrow(/--duration/);
-    expect(parseOptions([])).toMatchObject({ durationSec: 300, warmupSec: 60, intervalSec: 15, quick: false, nodeFlags: [] });
+    // By default the agent runs with the options its executables embed.
+    expect(parseOptions([])).toMatchObject({ durationSec: 300, warmupSec: 60, intervalSec: 15, quick: false, nodeFlags: [...AGENT_NODE_FLAGS] });
+    expect(parseOptions(['--node-flags='])).toMatchObject({ nodeFlags: [] });
     expect(parseOptions(['--quick', '--node-flags=--max-semi-space-size=1 --single-threaded-gc'])).toMatchObject({ durationSec: 60, warmupSec: 15, nodeFlags: ['--max-semi-space-size=1', '--single-threaded-gc'] });
   });
 

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { CACHE, ensureDebianPackage, gitCommit, isMain, loadAgentModule, log, npmPackage, OUT, ROOT, run, scriptArgs, sha256, winswFiles, withBuildLock, writeAtomic, writeChecksums } from './lib/common.mjs';
 import { thirdPartyNotices } from './lib/notices.mjs';
 import { NODE_TARGETS } from './lib/pins.mjs';
+import { AGENT_NODE_FLAGS } from './lib/runtime-flags.mjs';
 
 /**
  * Optional native addons that libraries load inside try/catch: ws's helpers (pure-JS fallbacks
@@ -104,12 +105,14 @@ async function buildTarget(target, bundle, commit, out) {
     // Linux build machine can make every target.
     useSnapshot: false,
     useCodeCache: false,
+    execArgv: [...AGENT_NODE_FLAGS],
     assets,
   };
   const inputs = sha256(
     JSON.stringify({
       bundle: sha256(readFileSync(bundle)),
       spec,
+      execArgv: AGENT_NODE_FLAGS,
       assets: Object.fromEntries(Object.entries(assets).map(([k, f]) => [k, sha256(readFileSync(f))])),
       script: sha256(readFileSync(new URL(import.meta.url))),
       signedOnMac: target === 'darwin-x64' && process.platform === 'darwin',

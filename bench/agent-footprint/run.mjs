@@ -3,12 +3,16 @@
 // at the same 15 s interval on loopback. CPU-seconds include child processes (ping, smartctl...).
 //
 //   npm run bench -- agent-footprint [--duration=5m] [--warmup=60s] [--interval=15]
-//                                    [--quick] [--profile] [--node-flags="--max-semi-space-size=1"] [--keep]
+//                                    [--quick] [--profile] [--node-flags="..."] [--keep]
+//
+// The agent runs with the Node.js options its executables embed (packaging/lib/runtime-flags.mjs);
+// --node-flags replaces them to try others.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AGENT_NODE_FLAGS } from '../../packaging/lib/runtime-flags.mjs';
 import { summarizeProfileFile } from '../lib/cpu-profile.mjs';
 import { footprint, ProcessTreeMeter } from '../lib/procfs.mjs';
 import { freePort, sleep } from '../lib/processes.mjs';
@@ -36,7 +40,7 @@ export function parseOptions(argv) {
       interval: { type: 'string', default: '15' },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
-      'node-flags': { type: 'string', default: '' },
+      'node-flags': { type: 'string', default: AGENT_NODE_FLAGS.join(' ') },
       keep: { type: 'boolean', default: false },
     },
     strict: false,

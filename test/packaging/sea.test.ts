@@ -65,6 +65,8 @@ describe('Linux single executable', () => {
 
     const doctor = (configFile: string) => spawnSync(sea, ['doctor', '--config', configFile, '--skip-probes'], { encoding: 'utf8', timeout: 60_000 });
     const running = doctor(agent.configFile);
+    // The executable embeds its runtime options (packaging/lib/runtime-flags.mjs).
+    expect(running.stdout.split('\n')[0]).toMatch(/ on Node\.js v24\.\d+\.\d+ --max-semi-space-size=1, config /);
     expect(running.stdout).toContain("✓ The collector accepts this computer's node key (the running agent is connected)");
     expect(running.stdout).toContain('No problems found.');
     expect(running.status).toBe(0);

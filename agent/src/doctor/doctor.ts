@@ -88,7 +88,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
   const platform = isTargetPlatform(process.platform) ? process.platform : 'linux';
   const configFile = values.config ?? layoutFor(platform, { prefix: installedPrefix(process.execPath) }).configFile;
-  process.stdout.write(`siaga-agent doctor ${AGENT_VERSION} (${AGENT_COMMIT}), config ${configFile}\n\n`);
+  // The runtime and its options (the executables embed theirs) help when a support case is about memory.
+  const runtime = ['Node.js', process.version, ...process.execArgv].join(' ');
+  process.stdout.write(`siaga-agent doctor ${AGENT_VERSION} (${AGENT_COMMIT}) on ${runtime}, config ${configFile}\n\n`);
   const lines = await runDoctor({ configFile, probes: !values['skip-probes'] });
   process.stdout.write(renderChecklist(lines));
   return lines.some((l) => l.status === 'fail') ? 1 : 0;
