@@ -3,7 +3,7 @@ import { type AgentPolicy, type CheckResult, type CommandFrame, type Metric, PRO
 import { CheckEvaluator, statusesDiffer } from './checks/evaluate.js';
 import { samplesOf, WatchScopes } from './checks/watch-scope.js';
 import { type AgentConfig, enrollSecret } from './config.js';
-import { runCommand } from './exec.js';
+import { runCommand, startProcess } from './exec.js';
 import { hostIdentity, readHostFacts, type HostFacts } from './identity.js';
 import { collectInventory, inventoryHash } from './inventory/index.js';
 import { inventoryFrames } from './inventory/frames.js';
@@ -65,7 +65,7 @@ export class Agent {
     // A reset or restored state file must not reuse seqs the spool already holds.
     if (spool.highestSeq > this.state.get().seq) this.state.update({ seq: spool.highestSeq });
     this.spool = spool;
-    this.runner = new ProbeRunner(PROBES, { run: runCommand, platform: process.platform, now: Date.now });
+    this.runner = new ProbeRunner(PROBES, { run: runCommand, start: startProcess, platform: process.platform, now: Date.now });
     this.runner.configure(config.probes);
   }
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 
 export interface CommandResult {
   /** Raw bytes: some commands answer in UTF-16 or an OEM code page. */
@@ -36,3 +36,9 @@ export const runCommand: CommandRunner = (file, args, options = {}) =>
       },
     );
   });
+
+/** Starts a long-lived program with a fixed argument vector: stdin ignored, stdout and stderr piped. */
+export type ProcessStarter = (file: string, args: readonly string[]) => ChildProcess;
+
+/** Starts a program that keeps running (never through a shell), in the C locale like `runCommand`. */
+export const startProcess: ProcessStarter = (file, args) => spawn(file, [...args], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, env: { ...process.env, LC_ALL: 'C' } });

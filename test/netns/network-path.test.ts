@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,19 @@ class ProbeSession {
   }
 }
 
+/** The addresses the long-lived pings (`ping -n -O ... <address>`) running in a namespace ping, sorted. */
+function longLivedPings(ns: Namespace): string[] {
+  const pids = spawnSync('ip', ['netns', 'pids', ns.name], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean);
+  const argvs = pids.map((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+  return argvs.filter((a) => a[0] === 'ping' && a.includes('-O')).map((a) => a.at(-1)!).sort();
+}
+
 function point(outcomes: Outcome[], m: string, tags: Record<string, string>): Metric {
   const found = outcomes.flatMap((o) => o.metrics).find((x) => x.m === m && Object.entries(tags).every(([k, v]) => x.tags?.[k] === v));
   if (!found) throw new Error(`no ${m} ${JSON.stringify(tags)} in ${JSON.stringify(outcomes, null, 1)}`);
@@ -133,6 +147,8 @@ describe.skipIf(unavailable !== undefined)(`network path probes in network names
     expect(gateway.fields).toMatchObject({ packets_transmitted: 3, packets_received: 3, percent_packet_loss: 0, result_code: 0, reachable: 1 });
     expect(gateway.fields.average_response_ms).toBeGreaterThan(0);
     expect(point(outcomes, 'ping', { target: 'app' }).fields).toMatchObject({ result_code: 0, reachable: 1 });
+    // One ping per target keeps running between collections: no process is started per run.
+    expect(longLivedPings(ws)).toEqual(['10.77.1.1', '10.77.3.80']);
     for (const server of ['system', '10.77.2.53']) {
       expect(point(outcomes, 'dns_query', { domain: 'erp.siaga.test', server }).fields).toMatchObject({ result_code: 0, resolved: 1, answers: 1, answer: '10.77.3.80' });
       expect(point(outcomes, 'dns_query', { domain: 'nope.siaga.test', server }).fields).toMatchObject({ result_code: 2, resolved: 0 });
@@ -192,10 +208,18 @@ describe.skipIf(unavailable !== undefined)(`network path probes in network names
     expect(point(back, 'dns_query', { domain: 'erp.siaga.test', server: '10.77.2.53' }).fields).toMatchObject({ result_code: 0, resolved: 1 });
   });
 
+  // A ping reports the last `count` echo requests of its long-lived ping (one a second): a cut
+  // shows once they were all sent after it, within a few seconds.
+  const pingFails = (target: string) => (o: Outcome[]) => point(o, 'ping', { target }).fields.reachable === 0;
+
   it('router loses the application network: gateway fine, application unreachable with the router named', async () => {
     gw.setLink('app0', false);
     try {
-      const outcomes = await session.collect(['ping', 'http']);
+      // HTTP first: the router answers "unreachable" to about one packet a second per host
+      // (icmp_ratelimit), and the workstation's ping, one a second, soon takes all of those.
+      const http = await session.collect(['http']);
+      expect(point(http, 'http_response', { app: 'erp' }).fields).toMatchObject({ result_code: 2, ok: 0, error: 'network unreachable' });
+      const outcomes = await session.collectUntil(['ping'], pingFails('app'));
       expect(point(outcomes, 'ping', { target: 'gateway' }).fields).toMatchObject({ result_code: 0, reachable: 1 });
       expect(point(outcomes, 'ping', { target: 'app' }).fields).toMatchObject({
         result_code: 1,
@@ -203,7 +227,6 @@ describe.skipIf(unavailable !== undefined)(`network path probes in network names
         percent_packet_loss: 100,
         error: 'app 10.77.3.80 unreachable: 3/3 lost (10.77.1.1 answered "destination unreachable")',
       });
-      expect(point(outcomes, 'http_response', { app: 'erp' }).fields).toMatchObject({ result_code: 2, ok: 0, error: 'network unreachable' });
     } finally {
       gw.setLink('app0', true);
       appNs.defaultRoute('10.77.3.1');
@@ -213,7 +236,7 @@ describe.skipIf(unavailable !== undefined)(`network path probes in network names
   it('cable cut at the router: link down, gateway unreachable (3/3 lost)', async () => {
     gw.setLink('lan0', false);
     try {
-      const outcomes = await session.collect(['link', 'ping']);
+      const outcomes = await session.collectUntil(['link', 'ping'], pingFails('gateway'));
       expect(point(outcomes, 'link', { interface: 'eth0' }).fields).toMatchObject({ up: 0, default_route: 1 });
       const gateway = point(outcomes, 'ping', { target: 'gateway' });
       expect(gateway.tags).toEqual({ target: 'gateway', url: '10.77.1.1' });
@@ -237,12 +260,15 @@ describe.skipIf(unavailable !== undefined)(`network path probes in network names
         tags: { target: 'gateway', url: '10.77.1.1' },
         fields: { result_code: 2, reachable: 0, percent_packet_loss: 100, error: 'gateway 10.77.1.1: no default route' },
       });
+      // Without a gateway its ping is stopped (a moment after SIGTERM); it starts again with the route.
+      for (let i = 0; i < 20 && longLivedPings(ws).length > 1; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(longLivedPings(ws)).toEqual(['10.77.3.80']);
     } finally {
       ws.setLink('eth0', true);
       ws.defaultRoute('10.77.1.1');
     }
     // The kernel reports the interface up a moment after it is brought up.
-    const back = await session.collectUntil(['link', 'ping'], (o) => point(o, 'link', { interface: 'eth0' }).fields.up === 1);
+    const back = await session.collectUntil(['link', 'ping'], (o) => point(o, 'link', { interface: 'eth0' }).fields.up === 1 && point(o, 'ping', { target: 'gateway' }).fields.reachable === 1);
     expect(point(back, 'link', { interface: 'eth0' }).fields).toMatchObject({ up: 1, default_route: 1 });
     expect(point(back, 'ping', { target: 'gateway' }).fields).toMatchObject({ result_code: 0, reachable: 1 });
   });

@@ -6,9 +6,9 @@ import readline from 'node:readline';
 const dist = new URL('../../agent/dist/', import.meta.url);
 const { PROBES } = await import(new URL('probes/index.js', dist).href);
 const { ProbeRunner } = await import(new URL('probes/runner.js', dist).href);
-const { runCommand } = await import(new URL('exec.js', dist).href);
+const { runCommand, startProcess } = await import(new URL('exec.js', dist).href);
 
-const runner = new ProbeRunner(PROBES, { run: runCommand, platform: process.platform, now: Date.now });
+const runner = new ProbeRunner(PROBES, { run: runCommand, start: startProcess, platform: process.platform, now: Date.now });
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 for await (const line of readline.createInterface({ input: process.stdin })) {
   try {

@@ -13,6 +13,13 @@ export interface PingSummary {
   unreachableFrom?: string;
 }
 
+/** What pinging one target gave: a summary, or why nothing could be measured. */
+export interface PingOutcome {
+  summary?: PingSummary;
+  /** Why nothing could be measured (no summary at all). */
+  failure?: string;
+}
+
 const loss = (transmitted: number, received: number): number => (transmitted > 0 ? Math.round(((transmitted - received) / transmitted) * 10_000) / 100 : 100);
 
 /**

@@ -5,7 +5,8 @@ import { flag, probeConfig, round } from './base.js';
 import { cleanText, decodeConsole, windowsCodePage } from './console-text.js';
 import { readDefaultRoute } from './default-route.js';
 import { hostSchema, targetNameSchema, uniqueNames } from './net-config.js';
-import { type PingSummary, parseUnixPing, parseWindowsPing } from './ping.parse.js';
+import { type PingOutcome, parseUnixPing, parseWindowsPing } from './ping.parse.js';
+import { PingStreams } from './ping.stream.js';
 import type { Probe, ProbeContext } from './types.js';
 
 const configSchema = probeConfig(true, 10_000, {
@@ -30,31 +31,57 @@ const configSchema = probeConfig(true, 10_000, {
 });
 type PingConfig = typeof configSchema._output;
 
+export type { PingOutcome } from './ping.parse.js';
+
+/** `ping -W`: whole seconds to wait for a reply, at least one. */
+const waitSeconds = (replyTimeoutMs: number): number => Math.max(1, Math.ceil(replyTimeoutMs / 1000));
+
 /** The fixed argument vector of the OS's ping for one target (never through a shell). */
 export function pingCommand(platform: NodeJS.Platform, address: string, count: number, replyTimeoutMs: number, numericOption = true): { file: string; args: string[] } {
-  const waitSeconds = String(Math.max(1, Math.ceil(replyTimeoutMs / 1000)));
+  const wait = String(waitSeconds(replyTimeoutMs));
   if (platform === 'win32') return { file: 'ping.exe', args: ['-n', String(count), '-w', String(replyTimeoutMs), address] };
   if (platform === 'darwin') {
-    return { file: '/sbin/ping', args: ['-n', '-c', String(count), '-W', String(replyTimeoutMs), '-t', String(count + Number(waitSeconds)), address] };
+    return { file: '/sbin/ping', args: ['-n', '-c', String(count), '-W', String(replyTimeoutMs), '-t', String(count + Number(wait)), address] };
   }
   // iputils and BusyBox; BusyBox has no -n (it never resolves reply addresses anyway).
-  return { file: 'ping', args: [...(numericOption ? ['-n'] : []), '-c', String(count), '-W', waitSeconds, address] };
+  return { file: 'ping', args: [...(numericOption ? ['-n'] : []), '-c', String(count), '-W', wait, address] };
 }
 
-export interface PingOutcome {
-  summary?: PingSummary;
-  /** Why nothing could be measured (no summary at all). */
-  failure?: string;
+/**
+ * The long-lived pings of this probe, on Linux with iputils when the agent may start processes;
+ * undefined where each run forks its ping (macOS, Windows, BusyBox, one-shot diagnostics).
+ */
+function pingStreams(ctx: ProbeContext): PingStreams | undefined {
+  if (ctx.platform !== 'linux' || !ctx.start || ctx.memo.get('busybox') === true || ctx.memo.get('forkEachRun') === true) return undefined;
+  let streams = ctx.memo.get('streams') as PingStreams | undefined;
+  if (!streams) ctx.memo.set('streams', (streams = new PingStreams(ctx.start, ctx.now)));
+  return streams;
 }
 
-async function ping(ctx: ProbeContext, address: string, config: PingConfig): Promise<PingOutcome> {
+/**
+ * Pings one target: reads its long-lived ping where there is one, otherwise forks the OS's ping
+ * for `count` echo requests. A ping that rejects the long-lived options is forked from then on.
+ */
+async function ping(ctx: ProbeContext, address: string, config: PingConfig, streams: PingStreams | undefined): Promise<PingOutcome> {
+  if (!streams) return forkPing(ctx, address, config);
+  const stream = streams.get(address, waitSeconds(config.replyTimeoutMs));
+  // The run's own time limit cuts the wait short too; a little before it, report what came in.
+  const outcome = await stream.read(config.count, config.timeoutMs - 250, ctx.signal);
+  if (stream.missing) throw new Error('ping is not installed (ping)');
+  if (!stream.unsupported) return outcome;
+  ctx.memo.set('forkEachRun', true);
+  stream.stop();
+  return forkPing(ctx, address, config);
+}
+
+async function forkPing(ctx: ProbeContext, address: string, config: PingConfig): Promise<PingOutcome> {
   const numeric = ctx.memo.get('busybox') !== true;
   const { file, args } = pingCommand(ctx.platform, address, config.count, config.replyTimeoutMs, numeric);
   const r = await ctx.run(file, args, { signal: ctx.signal });
   if (r.code === 127) throw new Error(`ping is not installed (${file})`);
   if (ctx.platform === 'linux' && numeric && r.stdout.length === 0 && /invalid option|unrecognized option/i.test(r.stderr)) {
     ctx.memo.set('busybox', true);
-    return ping(ctx, address, config);
+    return forkPing(ctx, address, config);
   }
   const text = ctx.platform === 'win32' ? decodeConsole(r.stdout, await windowsCodePage(ctx.run)) : r.stdout.toString('utf8');
   const summary = ctx.platform === 'win32' ? parseWindowsPing(text) : parseUnixPing(text);
@@ -97,24 +124,30 @@ export function pingMetric(target: string, address: string | undefined, label: s
 
 /**
  * Reachability, loss and round-trip time of the default gateway and of configured targets, with
- * the OS's own ping (no raw sockets needed). Targets are pinged in parallel.
+ * the OS's own ping (no raw sockets needed): on Linux with iputils one long-lived ping per target
+ * (ping.stream.ts), elsewhere one forked per run. Targets are pinged in parallel.
  */
 export const pingProbe: Probe<PingConfig> = {
   name: 'ping',
   description: 'Default gateway and configured hosts: reachable, packet loss, round-trip time',
   measurements: ['ping'],
-  // Each run starts the OS's ping: forking the agent costs more CPU than all its other probes
-  // together, so between reports a watching check pings at most every 15 s.
+  // On Linux with iputils a run only reads the window of a long-lived ping, but macOS, Windows
+  // and BusyBox still fork a ping per run, which costs the agent more CPU than all its other
+  // probes together; and the window (`count` echo requests, one a second) hardly moves faster.
+  // So between reports a watching check pings at most every 15 s.
   minWatchIntervalMs: 15_000,
   defaultEnabled: true,
   configSchema,
   async collect(ctx, config) {
     const jobs: Array<Promise<Metric>> = [];
+    const streams = pingStreams(ctx);
+    const pinged = new Set(config.targets.map((t) => t.address));
     if (config.gateway) {
       const route = await readDefaultRoute(ctx);
       if (route?.gateway) {
         ctx.memo.set('lastGateway', route.gateway);
-        jobs.push(ping(ctx, route.gateway, config).then((o) => pingMetric('gateway', route.gateway, `gateway ${route.gateway}`, o)));
+        pinged.add(route.gateway);
+        jobs.push(ping(ctx, route.gateway, config, streams).then((o) => pingMetric('gateway', route.gateway, `gateway ${route.gateway}`, o)));
       } else if (!route) {
         // Cable out, Wi-Fi off, no DHCP lease: say so, naming the gateway this machine last had.
         const last = ctx.memo.get('lastGateway') as string | undefined;
@@ -122,8 +155,10 @@ export const pingProbe: Probe<PingConfig> = {
       }
       // A default route without a gateway (VPN or PPP point-to-point) has no first hop to ping.
     }
+    // A former gateway or target is pinged no more; neither is the gateway while there is no route.
+    streams?.keepOnly(pinged);
     for (const t of config.targets) {
-      jobs.push(ping(ctx, t.address, config).then((o) => pingMetric(t.name, t.address, `${t.name} ${t.address}`, o)));
+      jobs.push(ping(ctx, t.address, config, streams).then((o) => pingMetric(t.name, t.address, `${t.name} ${t.address}`, o)));
     }
     return Promise.all(jobs);
   },

@@ -1,4 +1,4 @@
-import type { CommandRunner } from '../exec.js';
+import type { CommandRunner, ProcessStarter } from '../exec.js';
 import type { ProbeContext } from './types.js';
 
 /**
@@ -21,6 +21,7 @@ export class ProbeRun implements ProbeContext {
     readonly memo: Map<string, unknown>,
     readonly now: () => number,
     timeoutMs: number,
+    readonly start?: ProcessStarter,
   ) {
     let fail: (err: Error) => void = () => undefined;
     this.expired = new Promise<never>((_, reject) => {

@@ -1,6 +1,6 @@
 import type { Metric } from '@siaga/shared';
 import { describeIssues, fieldIssues, ErrorCode, SiagaError } from '@siaga/shared';
-import type { CommandRunner } from '../exec.js';
+import type { CommandRunner, ProcessStarter } from '../exec.js';
 import { ProbeRun } from './probe-run.js';
 import type { BaseProbeConfig, Probe } from './types.js';
 
@@ -32,7 +32,7 @@ export class ProbeRunner {
 
   constructor(
     private readonly probes: readonly Probe[],
-    private readonly deps: { run: CommandRunner; platform: NodeJS.Platform; now: () => number },
+    private readonly deps: { run: CommandRunner; platform: NodeJS.Platform; now: () => number; start?: ProcessStarter },
   ) {}
 
   /**
@@ -113,7 +113,7 @@ export class ProbeRunner {
   private async runOne({ probe, config, memo }: Configured): Promise<ProbeOutcome> {
     const startedAt = this.deps.now();
     const started = performance.now();
-    const ctx = new ProbeRun(this.deps.platform, this.deps.run, memo, this.deps.now, config.timeoutMs);
+    const ctx = new ProbeRun(this.deps.platform, this.deps.run, memo, this.deps.now, config.timeoutMs, this.deps.start);
     try {
       const work = probe.collect(ctx, config);
       // A probe that finishes (or fails) after its timeout must not surface as an unhandled rejection.

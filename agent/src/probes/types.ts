@@ -1,6 +1,6 @@
 import type { Metric } from '@siaga/shared';
 import type { z } from 'zod';
-import type { CommandRunner } from '../exec.js';
+import type { CommandRunner, ProcessStarter } from '../exec.js';
 
 /** What a probe gets from the agent on every run. */
 export interface ProbeContext {
@@ -10,6 +10,12 @@ export interface ProbeContext {
   readonly signal: AbortSignal;
   /** Runs a fixed argument vector, never through a shell. */
   readonly run: CommandRunner;
+  /**
+   * Starts a program that outlives the run (a ping streaming replies). Absent where no process
+   * may be left running (one-shot diagnostics, tests with scripted commands): probes then fall
+   * back to `run`.
+   */
+  readonly start?: ProcessStarter | undefined;
   /** Scratch space kept between runs of this probe (previous samples, caches). */
   readonly memo: Map<string, unknown>;
   readonly now: () => number;
