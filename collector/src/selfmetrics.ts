@@ -50,6 +50,7 @@ export function influxFields(s: InfluxSinkStats): Record<string, number> {
     influx_errors_transient: s.errors.transient,
     influx_retries: s.retries,
     influx_spilled: s.pointsSpilled,
+    influx_spilled_slow: s.pointsSpilledSlow,
     influx_drained: s.pointsDrained,
     influx_dead_lettered: s.pointsDeadLettered,
     influx_refused: s.pointsRefused,

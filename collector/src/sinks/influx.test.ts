@@ -257,6 +257,45 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(server.accepted()).toEqual([...lines(a), ...lines(b), ...lines(c)]);
   });
 
+  it('a batch InfluxDB is slow to confirm is acked from the spill; once InfluxDB takes it the spilled copy is not written again', async () => {
+    fake.script('hang');
+    const s = await sink({ spill: { slowWriteMs: 100 } });
+    const points = [pt('m', 1, 1), pt('m', 2, 2)];
+    const written = s.write(points);
+    expect(await state(written, 50)).toBe('pending');
+    await written; // acked from the spill while InfluxDB still holds the request
+    expect(s.stats()).toMatchObject({ pointsSpilledSlow: 2, pointsWritten: 0 });
+    expect(s.stats().spill.backlogPoints).toBe(2);
+    fake.release();
+    await until(() => s.stats().spill.backlogPoints === 0, 'the spilled copy to be skipped');
+    await s.close();
+    expect(fake.writes).toHaveLength(1);
+    expect(fake.accepted()).toEqual(lines(points));
+    expect(s.stats()).toMatchObject({ pointsWritten: 2, pointsDrained: 0 });
+  });
+
+  it('a slow batch whose live write then fails is written from the spill', async () => {
+    fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
+    const s = await sink({ retries: 0, timeoutMs: 300, spill: { slowWriteMs: 100 } });
+    const points = [pt('m', 1, 1), pt('m', 2, 2), pt('m', 3, 3)];
+    await s.write(points);
+    expect(s.stats()).toMatchObject({ pointsSpilledSlow: 3 });
+    await until(() => s.stats().pointsDrained === 3, 'the drain to write the spilled copy');
+    expect(fake.accepted()).toEqual(lines(points));
+    expect(s.stats().spill.backlogPoints).toBe(0);
+  });
+
+  it('with slowWriteMs 0 an ack waits for InfluxDB however long it takes', async () => {
+    fake.script('hang');
+    const s = await sink({ spill: { slowWriteMs: 0 } });
+    const written = s.write([pt('m', 1, 1)]);
+    expect(await state(written, 400)).toBe('pending');
+    expect(s.stats().spill.backlogPoints).toBe(0);
+    fake.release();
+    await written;
+    expect(s.stats()).toMatchObject({ pointsWritten: 1, pointsSpilledSlow: 0 });
+  });
+
   it('backpressure: beyond maxPendingPoints a write waits (it is not even batched) until InfluxDB answers', async () => {
     fake.script('hang');
     const s = await sink({ batchSize: 5, maxPendingPoints: 10, concurrency: 1, flushIntervalMs: 60_000, timeoutMs: 5_000 });

@@ -8,7 +8,7 @@ import { BatchDeliverer, type Delivery, type DeliveryCounters } from './influx-d
 import { LineWriter } from './influx-http.js';
 import { pointsToLines } from './line-protocol.js';
 import { type Lines, LinesBuilder } from './lines.js';
-import { Spill, SpillFullError, type SpillStats } from './spill.js';
+import { Spill, SpillFullError, type SpillPosition, type SpillStats } from './spill.js';
 import type { Point, Sink } from './types.js';
 
 // Writes do not go through the `influx` package's writePoints. It builds each batch as one
@@ -27,7 +27,19 @@ interface Waiter {
 interface Batch {
   lines: Lines;
   waiters: Waiter[];
+  /** Its waiters were answered (by InfluxDB, or by the spill when InfluxDB was slow). */
+  settled?: boolean;
 }
+
+/** A live batch also put in the spill because InfluxDB was slow to confirm it. */
+interface SlowWrite {
+  /** What the live write came to: the drain skips the spilled copy of a batch InfluxDB took. */
+  outcome: 'pending' | 'written' | 'failed';
+  /** True once the copy is on disk, false if the spill refused it. */
+  spilled: Promise<boolean>;
+}
+
+const spillKey = (p: SpillPosition): string => `${p.segment}:${p.offset}`;
 
 interface Admission {
   points: number;
@@ -42,6 +54,8 @@ export interface InfluxSinkStats extends DeliveryCounters {
   spilling: boolean;
   retries: number;
   pointsSpilled: number;
+  /** Points acknowledged from the spill because InfluxDB had not confirmed them within `spill.slowWriteMs`. */
+  pointsSpilledSlow: number;
   pointsDrained: number;
   /** Points refused to the caller because the spill was full or failed (the agent keeps them). */
   pointsRefused: number;
@@ -90,7 +104,9 @@ export class InfluxSink implements Sink {
   private down: string | undefined;
   private drainer: Promise<void> | undefined;
   private closed = false;
-  private readonly counts = { retries: 0, pointsSpilled: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
+  /** Spilled copies of slow live batches, by spill position, until the drain reaches them. */
+  private readonly slowWrites = new Map<string, SlowWrite>();
+  private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
   constructor(
     private readonly config: InfluxConfig,
@@ -208,21 +224,61 @@ export class InfluxSink implements Sink {
   }
 
   private async sendLive(batch: Batch): Promise<void> {
-    let lines = batch.lines;
-    for (let attempt = 0; ; attempt++) {
-      const result = await this.deliverer.deliver(lines);
-      if (result.kind === 'done') {
-        this.up();
-        return this.settle(batch);
+    let slow: SlowWrite | undefined;
+    const slowMs = this.config.spill.slowWriteMs;
+    const timer = slowMs > 0 ? setTimeout(() => (slow = this.spillSlow(batch)), slowMs) : undefined;
+    try {
+      let lines = batch.lines;
+      for (let attempt = 0; ; attempt++) {
+        const result = await this.deliverer.deliver(lines);
+        if (result.kind === 'done') {
+          this.up();
+          if (slow) slow.outcome = 'written';
+          return this.settle(batch);
+        }
+        lines = result.lines;
+        if (slow && (await slow.spilled)) {
+          // The spill holds the batch: the drain writes (and retries) it from there.
+          slow.outcome = 'failed';
+          if (result.kind === 'config') this.goDown(result);
+          return;
+        }
+        if (result.kind === 'config' || attempt >= this.config.retries || this.down !== undefined || this.closed) {
+          this.goDown(result);
+          return this.toSpill(batch, lines);
+        }
+        this.counts.retries++;
+        await this.sleeper.sleep(backoffMs(attempt, this.config.retryBaseMs, this.config.retryMaxMs));
       }
-      lines = result.lines;
-      if (result.kind === 'config' || attempt >= this.config.retries || this.down !== undefined || this.closed) {
-        this.goDown(result);
-        return this.toSpill(batch, lines);
-      }
-      this.counts.retries++;
-      await this.sleeper.sleep(backoffMs(attempt, this.config.retryBaseMs, this.config.retryMaxMs));
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /**
+   * InfluxDB has not confirmed a batch within `spill.slowWriteMs` (a snapshot or compaction holds
+   * its writes): a copy goes to the spill and the batch's reports are acknowledged from there, so
+   * agents' acks never wait on InfluxDB's pauses. The live write goes on; once it succeeds the
+   * drain skips the copy, otherwise the drain writes it. After a restart a copy whose outcome was
+   * not known is written again, which InfluxDB takes as an overwrite of the same points.
+   */
+  private spillSlow(batch: Batch): SlowWrite {
+    const slow: SlowWrite = { outcome: 'pending', spilled: Promise.resolve(false) };
+    slow.spilled = this.spill.append(batch.lines).then(
+      (position) => {
+        this.slowWrites.set(spillKey(position), slow);
+        if (!batch.settled) this.counts.pointsSpilledSlow += batch.lines.count;
+        this.settle(batch);
+        this.poke();
+        return true;
+      },
+      (err: Error) => {
+        // The live write still answers for the batch.
+        this.log.warn({ points: batch.lines.count, err: err.message }, 'could not spill a batch InfluxDB is slow to confirm');
+        return false;
+      },
+    );
+    return slow;
   }
 
   private async toSpill(batch: Batch, lines: Lines): Promise<void> {
@@ -240,6 +296,8 @@ export class InfluxSink implements Sink {
   }
 
   private settle(batch: Batch, err?: Error): void {
+    if (batch.settled) return;
+    batch.settled = true;
     this.pending -= batch.lines.count;
     for (const w of batch.waiters) {
       if (err) w.reject(err);
@@ -266,6 +324,16 @@ export class InfluxSink implements Sink {
           if (this.spill.stats().backlogPoints === 0) this.down = undefined;
         }
         continue;
+      }
+      const slow = this.slowWrites.get(spillKey(batch));
+      if (slow) {
+        await this.until(() => slow.outcome !== 'pending');
+        if (this.closed) break;
+        this.slowWrites.delete(spillKey(batch));
+        if (slow.outcome === 'written') {
+          await this.spill.consume(batch);
+          continue;
+        }
       }
       if (this.down === undefined) await this.until(() => this.ready.length === 0 && this.active < this.config.concurrency);
       if (this.closed) break;

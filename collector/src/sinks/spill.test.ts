@@ -46,6 +46,16 @@ describe('spill', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.spill'))).toHaveLength(1);
   });
 
+  it('tells each append where its batch lies, as peek hands it out', async () => {
+    const spill = openSpill();
+    const positions = await Promise.all(['a', 'b', 'c', 'd'].map((t) => spill.append(batch(t))));
+    for (const position of positions) {
+      const next = await spill.peek();
+      expect(next && { segment: next.segment, offset: next.offset }).toEqual(position);
+      await spill.consume(next!);
+    }
+  });
+
   it('survives a restart: what was not consumed comes back, what was consumed does not', async () => {
     const first = openSpill();
     for (const t of ['a', 'b', 'c']) await first.append(batch(t, 2));

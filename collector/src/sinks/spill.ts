@@ -44,10 +44,16 @@ interface Segment {
   points: number;
 }
 
+/** Where an appended batch lies: `peek` hands it out with the same segment and offset. */
+export interface SpillPosition {
+  segment: number;
+  offset: number;
+}
+
 interface QueuedAppend {
   record: Buffer;
   points: number;
-  resolve: () => void;
+  resolve: (position: SpillPosition) => void;
   reject: (err: Error) => void;
 }
 
@@ -95,8 +101,8 @@ export class Spill {
     return { backlogPoints, backlogBytes, diskBytes, segments: this.segments.length, corrupt: this.corrupt };
   }
 
-  /** Resolves once the batch is on disk (fdatasync); concurrent appends share one sync. */
-  append(lines: Lines): Promise<void> {
+  /** Resolves once the batch is on disk (fdatasync), with its position; concurrent appends share one sync. */
+  append(lines: Lines): Promise<SpillPosition> {
     if (this.closed) return Promise.reject(new Error('the spill is closed'));
     const record = encodeRecord(lines);
     if (this.stats().diskBytes + this.queuedBytes + record.length > this.opts.maxBytes) return Promise.reject(new SpillFullError(this.opts.maxBytes));
@@ -217,9 +223,13 @@ export class Spill {
         const { segment, file } = await this.writable();
         await file.write(bytes, 0, bytes.length, segment.size);
         await file.datasync();
+        let offset = segment.size;
         segment.size += bytes.length;
         segment.points += group.reduce((n, g) => n + g.points, 0);
-        group.forEach((g) => g.resolve());
+        for (const g of group) {
+          g.resolve({ segment: segment.id, offset });
+          offset += g.record.length;
+        }
       } catch (err) {
         // After a failed write or sync the file's state is unknown: continue in a fresh segment.
         await this.active?.file.close().catch(() => undefined);

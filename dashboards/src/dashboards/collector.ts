@@ -42,8 +42,12 @@ export function collectorDashboard(): Dashboard {
     .withPanel(
       timeseries({
         title: 'InfluxDB write errors and spilled points',
-        description: 'Per interval. Spilled points wait on disk until InfluxDB is back.',
-        targets: [influx(perCollector([as(increase('influx_write_errors'), 'write errors'), as(increase('influx_spilled'), 'spilled')]), { alias: '$tag_collector $col' })],
+        description: 'Per interval. Spilled points wait on disk until InfluxDB is back; "acked from spill" were only slow to confirm (InfluxDB snapshotting or compacting).',
+        targets: [
+          influx(perCollector([as(increase('influx_write_errors'), 'write errors'), as(increase('influx_spilled'), 'spilled'), as(increase('influx_spilled_slow'), 'acked from spill')]), {
+            alias: '$tag_collector $col',
+          }),
+        ],
         bars: true,
         w: 8,
       }),
