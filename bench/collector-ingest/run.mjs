@@ -19,7 +19,7 @@ import { freePort, sleep } from '../lib/processes.mjs';
 import { hostRecord, measureCeiling, seedSeries } from './ceiling.mjs';
 import { ProcWatch, readProc, startCollectorProcess, writeCollectorFiles } from './collector-proc.mjs';
 import { Fleet } from './fleet.mjs';
-import { countPerHost, influxdVersion, lastSelfMetrics, startInfluxd } from './influxd.mjs';
+import { countPerHost, influxdVersion, lastSelfMetrics, selfMetricsSince, startInfluxd } from './influxd.mjs';
 import { parseOptions } from './options.mjs';
 import { ReportTemplate } from './report-builder.mjs';
 import { buildResult } from './results.mjs';
@@ -62,6 +62,7 @@ async function window(fleet, watch, sec, log, label, influxUrl) {
   const selfFirst = await lastSelfMetrics(influxUrl, 'siaga');
   const first = await fleet.stats();
   const marked = watch.mark();
+  const startedAt = Date.now();
   const latency = new LatencyHistogram();
   const end = Date.now() + sec * 1000;
   let last = first;
@@ -75,7 +76,11 @@ async function window(fleet, watch, sec, log, label, influxUrl) {
   const procs = watch.since(marked);
   const s = (last.at - first.at) / 1000;
   const selfLast = await lastSelfMetrics(influxUrl, 'siaga');
-  return { sec: s, first, last, latency, procs, selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
+  const samples = await selfMetricsSince(influxUrl, 'siaga', startedAt);
+  const worst = (field) => Math.max(0, ...samples.map((x) => Number(x[field] ?? 0)));
+  const loopDelay = { p99Ms: worst('event_loop_delay_p99_ms'), maxMs: worst('event_loop_delay_max_ms') };
+  const spilledSlow = (selfLast?.influx_spilled_slow ?? 0) - (selfFirst?.influx_spilled_slow ?? 0);
+  return { sec: s, first, last, latency, procs, loopDelay, spilledSlow, selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
 }
 
 export async function run({ argv, root, log }) {

@@ -14,6 +14,7 @@ import { inventoryRouter } from './api/inventory.js';
 import { BoardServices } from './board-services.js';
 import type { CollectorConfig } from './config.js';
 import { downloadsRouter } from './downloads/router.js';
+import { EventLoopDelay } from './event-loop-delay.js';
 import { serverTimeouts } from './gateway/admission.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
@@ -59,6 +60,7 @@ export class Collector {
   readonly releases: ReleaseCatalog;
   private readonly sinks: Sink[] = [];
   private readonly selfMetrics: SelfMetrics;
+  private readonly loopDelay = new EventLoopDelay();
   private framesInvalid = 0;
   private readonly server: http.Server | https.Server;
   private readonly storeChanges: StoreChangeWatcher;
@@ -161,6 +163,7 @@ export class Collector {
       return { webhook_sent: n.sent, webhook_failed: n.failed + n.dead, webhook_retried: n.retried };
     });
     this.selfMetrics.add(() => ({ alerts_firing: this.alerts.counters().firing }));
+    this.selfMetrics.add(() => this.loopDelay.fields());
     this.selfMetrics.add(() => {
       const b = this.gateway.budget.stats();
       return { reports_in_work: b.inWork, frames_held_bytes: b.heldBytes, agents_waiting: b.waiting, agents_waited_total: b.waits };
@@ -221,6 +224,7 @@ export class Collector {
     this.readiness.stop();
     this.storeChanges.stop();
     this.selfMetrics.stop();
+    this.loopDelay.stop();
     this.gateway.closeAll(CloseCode.restarting, 'collector restarting');
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());

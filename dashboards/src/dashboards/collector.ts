@@ -61,7 +61,16 @@ export function collectorDashboard(): Dashboard {
         w: 8,
       }),
     )
-    .withPanel(timeseries({ title: 'Alerts firing', targets: [influx(perCollector([as(fn('max', 'alerts_firing'), 'alerts')]), { alias: '$tag_collector' })], decimals: 0, w: 8 }));
+    .withPanel(timeseries({ title: 'Alerts firing', targets: [influx(perCollector([as(fn('max', 'alerts_firing'), 'alerts')]), { alias: '$tag_collector' })], decimals: 0, w: 8 }))
+    .withPanel(
+      timeseries({
+        title: 'Event-loop delay',
+        description: 'How late the collector ran its work. Acks wait behind it: high here while InfluxDB writes are fast means the collector itself is the limit (docs/scaling.md).',
+        targets: [influx(perCollector([as(fn('max', 'event_loop_delay_max_ms'), 'max'), as(fn('max', 'event_loop_delay_p99_ms'), 'p99')]), { alias: '$tag_collector $col' })],
+        unit: 'ms',
+        w: 8,
+      }),
+    );
 
   b.withRow(new RowBuilder('Agents'))
     .withPanel(
