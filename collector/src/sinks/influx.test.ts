@@ -285,6 +285,14 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats().spill.backlogPoints).toBe(0);
   });
 
+  it('a bad spill.slowWriteMs is refused with its path', () => {
+    const parse = (slowWriteMs: unknown) => parseCollectorConfig({ dataDir: dir, influx: { url: fake.url, spill: { slowWriteMs } } });
+    expect(() => parse(-1)).toThrow(/influx\.spill\.slowWriteMs/);
+    expect(() => parse('soon')).toThrow(/influx\.spill\.slowWriteMs/);
+    expect(() => parse(61_000)).toThrow(/influx\.spill\.slowWriteMs/);
+    expect(parse(0).influx?.spill.slowWriteMs).toBe(0);
+  });
+
   it('with slowWriteMs 0 an ack waits for InfluxDB however long it takes', async () => {
     fake.script('hang');
     const s = await sink({ spill: { slowWriteMs: 0 } });
