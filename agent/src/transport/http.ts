@@ -18,6 +18,9 @@ export function postJson(url: URL, body: unknown, options: { ca?: string[] | Buf
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': payload.length },
         ...(options.ca ? { ca: options.ca } : {}),
+        // A connection of its own, closed after the answer: these requests are rare (enrollment),
+        // and a pooled socket would sit idle on the collector for its keep-alive time.
+        agent: false,
         timeout: options.timeoutMs ?? 15_000,
       },
       (res) => {
