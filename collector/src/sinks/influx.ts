@@ -8,7 +8,9 @@ import { BatchDeliverer, type Delivery, type DeliveryCounters } from './influx-d
 import { LineWriter } from './influx-http.js';
 import { pointsToLines } from './line-protocol.js';
 import { type Lines, LinesBuilder } from './lines.js';
-import { Spill, SpillFullError, type SpillPosition, type SpillStats } from './spill.js';
+import { type SlowWrite, SlowWrites } from './slow-writes.js';
+import { Spill, SpillFullError, type SpillStats } from './spill.js';
+import { StateChanges } from './state-changes.js';
 import type { Point, Sink } from './types.js';
 
 // Writes do not go through the `influx` package's writePoints. It builds each batch as one
@@ -30,16 +32,6 @@ interface Batch {
   /** Its waiters were answered (by InfluxDB, or by the spill when InfluxDB was slow). */
   settled?: boolean;
 }
-
-/** A live batch also put in the spill because InfluxDB was slow to confirm it. */
-interface SlowWrite {
-  /** What the live write came to: the drain skips the spilled copy of a batch InfluxDB took. */
-  outcome: 'pending' | 'written' | 'failed';
-  /** True once the copy is on disk, false if the spill refused it. */
-  spilled: Promise<boolean>;
-}
-
-const spillKey = (p: SpillPosition): string => `${p.segment}:${p.offset}`;
 
 interface Admission {
   points: number;
@@ -96,7 +88,7 @@ export class InfluxSink implements Sink {
   private readonly ready: Batch[] = [];
   private readonly admissions: Admission[] = [];
   private readonly tasks = new Set<Promise<void>>();
-  private wakers: Array<() => void> = [];
+  private readonly changes = new StateChanges();
   private active = 0;
   private pending = 0;
   private healthy = true;
@@ -104,8 +96,7 @@ export class InfluxSink implements Sink {
   private down: string | undefined;
   private drainer: Promise<void> | undefined;
   private closed = false;
-  /** Spilled copies of slow live batches, by spill position, until the drain reaches them. */
-  private readonly slowWrites = new Map<string, SlowWrite>();
+  private readonly slowWrites: SlowWrites;
   private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
   constructor(
@@ -125,6 +116,7 @@ export class InfluxSink implements Sink {
     });
     this.writer = new LineWriter({ ...config, maxSockets: config.concurrency + 1 });
     this.spill = Spill.open(path.join(dataDir, 'influx-spill'), { maxBytes: config.spill.maxBytes, segmentBytes: Math.min(16 * 1024 * 1024, Math.max(64 * 1024, config.spill.maxBytes / 16)) });
+    this.slowWrites = new SlowWrites(this.spill);
     this.deadLetter = new DeadLetter(path.join(dataDir, 'influx-dead-letter'), { maxBytes: config.deadLetter.maxBytes, files: 4 });
     this.deliverer = new BatchDeliverer(this.writer, this.deadLetter, log, (ok, detail) => this.answered(ok, detail));
     this.maxPending = config.maxPendingPoints ?? config.batchSize * (config.concurrency + 2);
@@ -173,11 +165,11 @@ export class InfluxSink implements Sink {
     for (const a of this.admissions.splice(0)) a.reject(new Error('the InfluxDB sink is closing'));
     this.flush();
     this.sleeper.abortAll();
-    this.poke();
+    this.changes.poke();
     // Queued batches still leave (to InfluxDB, or to the spill if it is down); a batch may wait
     // for the slot of the drain request in flight.
     while (this.tasks.size > 0 || this.ready.length > 0) {
-      const poked = new Promise<void>((resolve) => this.wakers.push(resolve));
+      const poked = this.changes.next();
       await (this.tasks.size > 0 ? Promise.race([Promise.allSettled([...this.tasks]), poked]) : poked);
     }
     await this.drainer;
@@ -217,7 +209,7 @@ export class InfluxSink implements Sink {
         this.sendLive(batch).finally(() => {
           this.active--;
           this.pump();
-          this.poke();
+          this.changes.poke();
         }),
       );
     }
@@ -259,26 +251,19 @@ export class InfluxSink implements Sink {
    * InfluxDB has not confirmed a batch within `spill.slowWriteMs` (a snapshot or compaction holds
    * its writes): a copy goes to the spill and the batch's reports are acknowledged from there, so
    * agents' acks never wait on InfluxDB's pauses. The live write goes on; once it succeeds the
-   * drain skips the copy, otherwise the drain writes it. After a restart a copy whose outcome was
-   * not known is written again, which InfluxDB takes as an overwrite of the same points.
+   * drain skips the copy, otherwise the drain writes it.
    */
   private spillSlow(batch: Batch): SlowWrite {
-    const slow: SlowWrite = { outcome: 'pending', spilled: Promise.resolve(false) };
-    slow.spilled = this.spill.append(batch.lines).then(
-      (position) => {
-        this.slowWrites.set(spillKey(position), slow);
+    return this.slowWrites.copy(
+      batch.lines,
+      () => {
         if (!batch.settled) this.counts.pointsSpilledSlow += batch.lines.count;
         this.settle(batch);
-        this.poke();
-        return true;
+        this.changes.poke();
       },
-      (err: Error) => {
-        // The live write still answers for the batch.
-        this.log.warn({ points: batch.lines.count, err: err.message }, 'could not spill a batch InfluxDB is slow to confirm');
-        return false;
-      },
+      // The live write still answers for the batch.
+      (err) => this.log.warn({ points: batch.lines.count, err: err.message }, 'could not spill a batch InfluxDB is slow to confirm'),
     );
-    return slow;
   }
 
   private async toSpill(batch: Batch, lines: Lines): Promise<void> {
@@ -286,7 +271,7 @@ export class InfluxSink implements Sink {
       await this.spill.append(lines);
       this.counts.pointsSpilled += lines.count;
       this.settle(batch);
-      this.poke();
+      this.changes.poke();
     } catch (err) {
       this.counts.pointsRefused += lines.count;
       const message = err instanceof SpillFullError ? err.message : `cannot write the InfluxDB spill: ${(err as Error).message}`;
@@ -325,11 +310,10 @@ export class InfluxSink implements Sink {
         }
         continue;
       }
-      const slow = this.slowWrites.get(spillKey(batch));
+      const slow = this.slowWrites.take(batch);
       if (slow) {
         await this.until(() => slow.outcome !== 'pending');
         if (this.closed) break;
-        this.slowWrites.delete(spillKey(batch));
         if (slow.outcome === 'written') {
           await this.spill.consume(batch);
           continue;
@@ -340,7 +324,7 @@ export class InfluxSink implements Sink {
       this.active++;
       const result = await this.deliverer.deliver(batch.lines).finally(() => this.active--);
       this.pump();
-      this.poke();
+      this.changes.poke();
       if (result.kind === 'done') {
         failures = 0;
         createdDatabase = false;
@@ -377,12 +361,12 @@ export class InfluxSink implements Sink {
   private goDown(result: Exclude<Delivery, { kind: 'done' }>): void {
     if (this.down === undefined) this.log.warn({ err: result.message, class: result.kind }, 'InfluxDB unusable; points go to the spill until it answers again');
     this.down = result.message;
-    this.poke();
+    this.changes.poke();
   }
 
   private up(): void {
     this.down = undefined;
-    this.poke();
+    this.changes.poke();
   }
 
   private async createDatabase(): Promise<boolean> {
@@ -407,12 +391,6 @@ export class InfluxSink implements Sink {
 
   /** Waits until `condition` holds (re-checked whenever the sink's state changes) or the sink closes. */
   private async until(condition: () => boolean): Promise<void> {
-    while (!this.closed && !condition()) await new Promise<void>((resolve) => this.wakers.push(resolve));
-  }
-
-  private poke(): void {
-    const wakers = this.wakers;
-    this.wakers = [];
-    for (const wake of wakers) wake();
+    while (!this.closed && !condition()) await this.changes.next();
   }
 }
