@@ -64,6 +64,8 @@ describe('lineShape', () => {
   it('reads InfluxDB-style lines, integers included', () => {
     const shape = lineShape('m\\,x,t=a\\ b f\\ 1=1i,s="a, b=\\"c\\"",b=t,x=-1.5 1700000000000');
     expect(shape?.measurement).toBe('m,x');
+    // In a measurement only `\,` and `\ ` are escapes; InfluxDB keeps `\=` as written.
+    expect(lineShape('\\=\\ ,t=a f=1 1700000000000')?.measurement).toBe('\\= ');
     expect([...(shape?.fields ?? [])]).toEqual([
       ['f 1', 'integer'],
       ['s', 'string'],

@@ -88,8 +88,14 @@ export interface LineShape {
   fields: Map<string, FieldType>;
 }
 
-function unescape(text: string): string {
+/** A tag key or field key: `\,` `\=` `\ ` are escapes. */
+function unescapeKey(text: string): string {
   return text.replace(/\\([,= ])/g, '$1');
+}
+
+/** A measurement: only `\,` and `\ ` are escapes (`\=` stays as it is, as InfluxDB reads it). */
+function unescapeMeasurement(text: string): string {
+  return text.replace(/\\([, ])/g, '$1');
 }
 
 function typeOf(raw: string): FieldType {
@@ -116,7 +122,7 @@ export function lineShape(line: string): LineShape | undefined {
     }
   }
   if (keyEnd < 0) return undefined;
-  const measurement = unescape(line.slice(0, measurementEnd < 0 ? keyEnd : measurementEnd));
+  const measurement = unescapeMeasurement(line.slice(0, measurementEnd < 0 ? keyEnd : measurementEnd));
   const fields = new Map<string, FieldType>();
   let start = keyEnd + 1;
   let eq = -1;
@@ -130,7 +136,7 @@ export function lineShape(line: string): LineShape | undefined {
     if (i < line.length && escaped(i)) continue;
     if (c === '=' && eq < 0) eq = i;
     else if (c === ',' || c === ' ' || i === line.length) {
-      if (eq > start) fields.set(unescape(line.slice(start, eq)), typeOf(line.slice(eq + 1, i)));
+      if (eq > start) fields.set(unescapeKey(line.slice(start, eq)), typeOf(line.slice(eq + 1, i)));
       if (c !== ',') break;
       start = i + 1;
       eq = -1;
