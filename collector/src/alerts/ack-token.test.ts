@@ -20,6 +20,13 @@ describe('acknowledge link tokens', () => {
     const [, sig] = signAck(key, claim).split('.');
     const forged = Buffer.from(JSON.stringify({ ...claim, g: 'site=branch/rule=host_offline' })).toString('base64url');
     expect(verifyAck(key, `${forged}.${sig}`, 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    // Other spellings of the right signature: a changed unused low bit in the last character, a stray character.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[alphabet.indexOf(sig!.at(-1)!) ^ 1];
+    expect(Buffer.from(`${sig!.slice(0, -1)}${sibling}`, 'base64url').equals(Buffer.from(sig!, 'base64url'))).toBe(true);
+    const payload = signAck(key, claim).split('.')[0];
+    expect(verifyAck(key, `${payload}.${sig!.slice(0, -1)}${sibling}`, 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyAck(key, `${payload}.${sig}!`, 0)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifyAck(key, 'nodot', 0)).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyAck(key, 'a.b.c', 0)).toEqual({ ok: false, reason: 'malformed' });
   });

@@ -47,8 +47,10 @@ export function signAck(key: Buffer, claim: AckClaim): string {
 export function verifyAck(key: Buffer, token: string, nowMs: number): AckVerdict {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  const given = Buffer.from(signature, 'base64url');
-  const expected = mac(key, payload);
+  // Compared as text: the base64url decoder ignores stray characters and unused low bits, so
+  // comparing decoded bytes would take other spellings of a valid signature.
+  const given = Buffer.from(signature);
+  const expected = Buffer.from(mac(key, payload).toString('base64url'));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   let claim: AckClaim;
   try {
