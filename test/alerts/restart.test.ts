@@ -38,7 +38,10 @@ describe('alerts end to end: kill -9 and restart of the collector', () => {
       notify: { receivers: [{ name: 'helpdesk', url: `${base}/helpdesk`, secret }], allowNetworks: ['127.0.0.0/8'], retry: { baseDelayMs: 200, maxDelayMs: 400 } },
       alerts: {
         rules: { host_not_ready: { for: 0 } },
-        startupGrace: 10,
+        // Longer than the agent's reconnect backoff can reach while the collector is down (full
+        // jitter, ceilings 1, 2, 4, 8, 16 s: up to ~31 s after the kill), so a host that comes back
+        // on its own never counts as offline.
+        startupGrace: 30,
         grouping: { groupWait: 1, groupInterval: 1, repeatInterval: 3600 },
         escalation: { policies: { default: { tiers: [{ name: 'L1 helpdesk', receivers: ['helpdesk'] }] } } },
       },
@@ -78,8 +81,8 @@ describe('alerts end to end: kill -9 and restart of the collector', () => {
 
     // The agent reconnects; its machine is still not ready (the program is down), never offline.
     await hostWithVerdict(second.url, 'ws-restart', 'not_ready', 30_000);
-    // Past the start-up grace (freshness 4 s + 10 s) and then some.
-    await sleep(Math.max(0, restartedAt + 17_000 - Date.now()));
+    // Past the start-up grace (freshness 4 s + 30 s) and then some.
+    await sleep(Math.max(0, restartedAt + 37_000 - Date.now()));
     expect(receiver.delivered('/helpdesk')).toHaveLength(1);
     expect(new Set(receiver.received.map((r) => r.webhookId)).size).toBe(1);
     const alerts = await alertsOf(second.url, `?host=${hostId}`);
