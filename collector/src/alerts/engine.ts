@@ -6,6 +6,7 @@ import { type AlertNotifier, Dispatcher } from './dispatch.js';
 import { choosePolicy } from './escalation.js';
 import { type FlapState, isQuiet, percentStateChange, recordEvaluation } from './flap.js';
 import { type GroupTiming, planGroup } from './grouping.js';
+import { HostKeyedMap } from './host-keyed-map.js';
 import { inhibitedBy, siteOutages } from './inhibit.js';
 import { observe, promote, startAlert } from './lifecycle.js';
 import type { MaintenanceStore } from './maintenance.js';
@@ -50,9 +51,9 @@ export class AlertEngine {
   /** Alerts not yet closed, by id. */
   private readonly open = new Map<string, Alert>();
   /** Pending or firing alert of each condition. */
-  private readonly active = new Map<string, Alert>();
+  private readonly active = new HostKeyedMap<Alert>();
   private readonly groups = new Map<string, Group>();
-  private readonly series: Map<string, FlapState>;
+  private readonly series: HostKeyedMap<FlapState>;
   private readonly dispatcher: Dispatcher;
   private readonly timing: GroupTiming;
   private readonly count = { notifications: 0, escalations: 0, acknowledgements: 0 };
@@ -66,7 +67,7 @@ export class AlertEngine {
       if (a.state !== 'resolved') this.active.set(a.key, a);
     }
     for (const g of deps.store.groups()) this.groups.set(g.key, g);
-    this.series = deps.store.series();
+    this.series = new HostKeyedMap(deps.store.series());
     this.dispatcher = new Dispatcher({ ...deps, log: this.log }, (a, type, detail, at) => this.record(a, type, detail, at));
     const g = deps.config.grouping;
     this.timing = { groupWaitMs: g.groupWait * 1000, groupIntervalMs: g.groupInterval * 1000, repeatIntervalMs: g.repeatInterval * 1000, sendResolved: g.sendResolved };
@@ -98,11 +99,7 @@ export class AlertEngine {
 
   /** Condition keys of a host and rule that are active or still in their flap window. */
   knownKeys(hostId: string, rule: string): string[] {
-    const prefix = `${hostId}/${rule}/`;
-    const keys = new Set<string>();
-    for (const k of this.active.keys()) if (k.startsWith(prefix)) keys.add(k);
-    for (const k of this.series.keys()) if (k.startsWith(prefix)) keys.add(k);
-    return [...keys];
+    return [...new Set([...this.active.keysOf(hostId, rule), ...this.series.keysOf(hostId, rule)])];
   }
 
   isActive(key: string): boolean {
