@@ -106,6 +106,11 @@ export class AlertEngine {
     return this.active.has(key);
   }
 
+  /** Whether the host has a pending or firing alert of this rule. */
+  hasActive(hostId: string, rule: string): boolean {
+    return this.active.hasAny(hostId, rule);
+  }
+
   /** Called with every event as it is recorded (the board's live feed, the maintenance log). */
   onEvent(listener: (event: AlertEvent, alert: Alert) => void): void {
     this.listeners.push(listener);

@@ -18,6 +18,17 @@ describe('HostKeyedMap', () => {
     expect(m.size).toBe(3);
   });
 
+  it('tells whether a host has a key of a rule, matching the whole rule name', () => {
+    const m = new HostKeyedMap<number>([['h1/host_offline//', 1], ['h2/host_not_ready/disk//', 2]]);
+    expect(m.hasAny('h1', 'host_offline')).toBe(true);
+    expect(m.hasAny('h1', 'host_not_ready')).toBe(false);
+    expect(m.hasAny('h1', 'host_off')).toBe(false);
+    expect(m.hasAny('h2', 'host_not_ready')).toBe(true);
+    expect(m.hasAny('h3', 'host_offline')).toBe(false);
+    m.delete('h1/host_offline//');
+    expect(m.hasAny('h1', 'host_offline')).toBe(false);
+  });
+
   it('keeps one entry per key when a key is set again, and empties with clear', () => {
     const m = new HostKeyedMap<string>();
     m.set('h2/clock_skew//', 'a').set('h2/clock_skew//', 'b');

@@ -38,7 +38,18 @@ export class HostKeyedMap<V> extends Map<string, V> {
     for (const k of this.byHost.get(hostId) ?? []) if (k.startsWith(prefix)) out.push(k);
     return out;
   }
+
+  /** Whether some key starts with `<hostId>/<rule>/`, without building a string (asked for every host every second). */
+  hasAny(hostId: string, rule: string): boolean {
+    const keys = this.byHost.get(hostId);
+    if (!keys) return false;
+    const at = hostId.length + 1;
+    for (const k of keys) if (k.startsWith(rule, at) && k.charCodeAt(at + rule.length) === SLASH) return true;
+    return false;
+  }
 }
+
+const SLASH = '/'.charCodeAt(0);
 
 function hostOf(key: string): string {
   const slash = key.indexOf('/');

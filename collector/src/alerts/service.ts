@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Logger } from '../log.js';
 import type { PolicyProvider } from '../policy/provider.js';
-import type { HostReadiness } from '../readiness/types.js';
 import type { Db } from '../store/db.js';
 import { loadAckKey } from './ack-token.js';
 import type { AlertsConfig } from './config.js';
@@ -19,7 +18,7 @@ export interface AlertServiceDeps {
   notifier: AlertNotifier;
   hosts: AlertSourcesDeps['hosts'];
   policies: PolicyProvider;
-  readiness: { get(hostId: string): HostReadiness | undefined; all(): HostReadiness[] };
+  readiness: AlertSourcesDeps['readiness'];
   publicUrl: () => string;
   log: Logger;
   now: () => number;

@@ -24,7 +24,7 @@ function setup(count: number) {
   const hosts = Array.from({ length: count }, (_, i) => host(i));
   const readiness = new Map<string, HostReadiness>(hosts.map((x) => [x.id, { hostId: x.id, verdict: 'ready', expected: false, since: 0, reasons: [], checks: [], lastLiveAt: h.clock }]));
   const store = { lists: 0, revision: 0, list: () => (store.lists++, hosts) };
-  const sources = new AlertSources({ engine: h.engine, config: h.config, hosts: store, policies, readiness: { get: (id) => readiness.get(id), all: () => [...readiness.values()] }, collectorName: 'collector-1', now: () => h.clock });
+  const sources = new AlertSources({ engine: h.engine, config: h.config, hosts: store, policies, readiness: { get: (id) => readiness.get(id), verdictOf: (id) => readiness.get(id) }, collectorName: 'collector-1', now: () => h.clock });
   const goOffline = (i: number, expected = false) => readiness.set(`h${i}`, { ...readiness.get(`h${i}`)!, verdict: 'offline', expected, since: h.clock, reasons: [{ check: 'offline', status: expected ? 'info' : 'fail', reason: 'No report for 35 s (limit 30 s)' }] });
   const tick = (ms: number) => {
     for (let t = 0; t < ms; t += 1000) {

@@ -14,7 +14,7 @@ export interface AlertSourcesDeps {
   /** `revision` changes whenever a host is added, revoked or its labels change. */
   hosts: { list(): HostRecord[]; readonly revision: number };
   policies: PolicyProvider;
-  readiness: { get(hostId: string): HostReadiness | undefined; all(): HostReadiness[] };
+  readiness: { get(hostId: string): HostReadiness | undefined; verdictOf(hostId: string): Readonly<Omit<HostReadiness, 'checks'>> | undefined };
   /** Names the collector in its own alerts (InfluxDB writes). */
   collectorName: string;
   now: () => number;
@@ -74,29 +74,28 @@ export class AlertSources {
   tick(): void {
     if (!this.deps.config.enabled) return;
     const now = this.deps.now();
-    const hosts = this.hosts(now).filter((h) => h.revokedAt === null);
     const samples: Sample[] = [];
     const sites = new Map<string, SiteCounts>();
     const windowMs = this.deps.config.rules.site_outage.window * 1000;
     let siteGraceOver = true;
     // Business hours once per site and tick, not once per host: a time-zone conversion is not free.
     const openBySite = new Map<object, boolean>();
-    for (const host of hosts) {
-      const r = this.deps.readiness.get(host.id);
+    for (const host of this.hosts(now)) {
+      if (host.revokedAt !== null) continue;
+      const r = this.deps.readiness.verdictOf(host.id);
       if (!r || r.lastLiveAt === null) continue;
       const policy = this.deps.policies.forHost(host);
       const graceOver = now >= this.startedAt + (policy.freshnessSec + this.deps.config.startupGrace) * 1000;
       const site = policy.site;
+      const offline = r.verdict === 'offline' && !r.expected;
       let open = true;
-      if (site) {
+      if (offline && site) {
         open = openBySite.get(site) ?? inBusinessHours(now, site.timezone, site.businessHours);
         openBySite.set(site, open);
       }
-      const offline = r.verdict === 'offline' && !r.expected;
       const active = offline && open && graceOver;
-      const reason = r.reasons.find((x) => x.check === 'offline')?.reason ?? 'No live report';
-      const key = alertKey(host.id, 'host_offline');
-      if (active !== this.deps.engine.isActive(key)) {
+      if (active !== this.deps.engine.hasActive(host.id, 'host_offline')) {
+        const reason = r.reasons.find((x) => x.check === 'offline')?.reason ?? 'No live report';
         const s = offlineSample(host, active, reason, this.deps.config.rules, this.base);
         if (s) samples.push(s);
       }

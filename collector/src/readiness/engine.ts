@@ -106,6 +106,11 @@ export class ReadinessEngine {
     return s ? this.view(s) : undefined;
   }
 
+  /** The verdict part of a host's state, without a copy (the alert tick asks for every host every second). */
+  verdictOf(hostId: string): Readonly<Omit<HostReadiness, 'checks'>> | undefined {
+    return this.states.get(hostId);
+  }
+
   all(): HostReadiness[] {
     return [...this.states.values()].map((s) => this.view(s));
   }
