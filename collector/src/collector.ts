@@ -145,6 +145,7 @@ export class Collector {
       inventoryHash: (hostId) => this.inventory.hash(hostId),
       updateOffer: (host) => offerFor(config.updates, this.releases, host),
       onInventory: (conn, frame) => this.inventory.receive(conn, conn.host, frame),
+      onHeard: (conn, at) => this.readiness.heard(conn.host.id, at),
       onGoodbye: (conn, reason) => {
         log.info({ host: conn.host.id, reason }, 'agent said goodbye');
         this.readiness.goodbye(conn.host, reason, now());

@@ -29,6 +29,8 @@ export interface ConnectionDeps {
   now: () => number;
   onHello?: (conn: AgentConnection, hello: HelloFrame) => void;
   onGoodbye?: (conn: AgentConnection, reason: string) => void;
+  /** Every frame as it is read, before it may be held: the host is talking. */
+  onHeard?: (conn: AgentConnection, at: number) => void;
   onPolicySent?: (conn: AgentConnection) => void;
   onInventory?: (conn: AgentConnection, frame: InventoryFrame) => void;
   /** Counts frames refused by validation (for the collector's self-metrics). */
@@ -141,8 +143,10 @@ export class AgentConnection {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    const now = this.deps.now();
+    this.deps.onHeard?.(this, now);
     if (!isBinary && this.held?.offer(data)) return;
-    this.handle(data, isBinary, this.deps.now());
+    this.handle(data, isBinary, now);
   }
 
   private handle(data: Buffer, isBinary: boolean, receivedAt: number): void {

@@ -58,6 +58,23 @@ describe('readiness sweep', () => {
     expect(e.get('h0')?.reasons[0]?.reason).toMatch(/^No report for 50 s \(limit 45 s\)/);
   });
 
+  it('keeps a host that is talking out of offline while its reports wait to be processed', () => {
+    const { e, at } = engine(45);
+    at(50_000);
+    e.report(host('a'), report(1), T0 + 50_000, true);
+    e.report(host('b'), report(1), T0 + 50_000, true);
+    // Frames of 'a' keep arriving; the collector holds them unprocessed.
+    for (let t = 60_000; t <= 120_000; t += 15_000) e.heard('a', T0 + t);
+    at(120_000);
+    e.sweep();
+    expect(e.get('a')?.verdict).toBe('ready');
+    expect(e.get('b')?.verdict).toBe('offline');
+    at(165_001);
+    e.sweep();
+    expect(e.get('a')).toMatchObject({ verdict: 'offline', lastLiveAt: T0 + 50_000 });
+    expect(e.get('a')?.reasons[0]?.reason).toMatch(/^No report for 115 s \(limit 45 s\)/);
+  });
+
   it('judges every host again when the policy changes', () => {
     const { e, p, at } = engine(45);
     at(50_000);

@@ -32,6 +32,8 @@ interface State extends StoredReadiness {
   savedAt: number;
   /** From when the clock alone can change the verdict or its reasons: the sweep judges the host again then. */
   dueAt: number;
+  /** When its connection last delivered a frame (see Evidence.heardAt). */
+  heardAt?: number;
 }
 
 /** Check results that only refresh (same verdict, same reasons) are written at most this often per host. */
@@ -50,8 +52,8 @@ const reasonKey = (reasons: readonly Reason[]) => reasons.map((r) => `${r.check}
 function clockDue(e: Evidence, verdict: Verdict, staleAt: number, now: number): number {
   if (e.lastLiveAt === null || (e.goodbye && e.goodbye.at >= e.lastLiveAt)) return Infinity;
   if (verdict === 'offline') return now;
-  // judge: offline once now - max(lastLiveAt, graceUntil - freshness) > freshness.
-  const offlineAt = Math.max(e.lastLiveAt, e.graceUntil - e.freshnessMs) + e.freshnessMs + 1;
+  // judge: offline once now - max(lastLiveAt, heardAt, graceUntil - freshness) > freshness.
+  const offlineAt = Math.max(e.lastLiveAt, e.heardAt ?? 0, e.graceUntil - e.freshnessMs) + e.freshnessMs + 1;
   return Math.min(offlineAt, staleAt + 1);
 }
 
@@ -128,6 +130,16 @@ export class ReadinessEngine {
     this.evaluate(host, receivedAt);
   }
 
+  /**
+   * The host's connection delivered a frame, which may wait a while before it is processed when
+   * the collector is busy: until then the host counts as talking, not offline. Costs a map lookup;
+   * the sweep judges the host again when it is due.
+   */
+  heard(hostId: string, at: number): void {
+    const s = this.states.get(hostId);
+    if (s && (s.heardAt ?? 0) < at) s.heardAt = at;
+  }
+
   goodbye(host: HostRecord, reason: string, at: number): void {
     const s = this.state(host);
     s.goodbye = { reason, at };
@@ -189,6 +201,7 @@ export class ReadinessEngine {
     const evidence = {
       checks: allChecks(s),
       lastLiveAt: s.lastLiveAt,
+      heardAt: s.heardAt,
       goodbye: s.goodbye,
       freshnessMs: policy.freshnessSec * 1000,
       graceUntil: this.startedAt + policy.freshnessSec * 1000,

@@ -27,6 +27,11 @@ describe('verdict', () => {
     expect(offline.reasons[0]?.reason).toMatch(/^No report for 46 s \(limit 45 s\); last report /);
   });
 
+  it('does not call a host offline while its connection delivers frames the collector has not processed yet', () => {
+    expect(judge(evidence({ lastLiveAt: T - 60_000, heardAt: T - 2_000 }), T).verdict).toBe('ready');
+    expect(judge(evidence({ lastLiveAt: T - 60_000, heardAt: T - 46_000 }), T).verdict).toBe('offline');
+  });
+
   it('does not call a host offline during the start-up grace of a restarted collector', () => {
     const startedAt = T - 10_000;
     expect(judge(evidence({ lastLiveAt: T - 3_600_000, graceUntil: startedAt + 45_000 }), T).verdict).toBe('ready');

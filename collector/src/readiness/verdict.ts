@@ -7,6 +7,11 @@ export interface Evidence {
   checks: readonly CheckResult[];
   /** Collector clock of the newest live report; null if never. */
   lastLiveAt: number | null;
+  /**
+   * When the host's connection last delivered a frame, read but maybe not yet processed (the
+   * collector holds frames while it is busy): a host that is talking is not offline.
+   */
+  heardAt?: number;
   goodbye: { reason: string; at: number } | null;
   /** No report for this long → offline. */
   freshnessMs: number;
@@ -45,7 +50,7 @@ export function judge(e: Evidence, now: number): Judgement {
   if (e.lastLiveAt === null) {
     return { verdict: 'unknown', expected: false, reasons: [{ check: 'never_reported', status: 'info', reason: 'No report received yet' }] };
   }
-  const silentFor = now - Math.max(e.lastLiveAt, e.graceUntil - e.freshnessMs);
+  const silentFor = now - Math.max(e.lastLiveAt, e.heardAt ?? 0, e.graceUntil - e.freshnessMs);
   if (silentFor > e.freshnessMs) {
     return {
       verdict: 'offline',
