@@ -38,8 +38,11 @@ const influxSchema = z
     /** First retry delay; doubles per retry (with jitter) up to `retryMaxMs`, also the pace of retries after auth errors. */
     retryBaseMs: z.number().int().min(1).max(60_000).default(500),
     retryMaxMs: z.number().int().min(1).max(600_000).default(30_000),
-    /** Send write bodies gzipped (InfluxDB decodes them at no extra cost). */
-    gzip: z.boolean().default(true),
+    /**
+     * Send write bodies gzipped. `auto`: gzipped unless InfluxDB is on a loopback address, where
+     * compressing and decompressing costs both processes CPU and saves no network.
+     */
+    gzip: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     /** Points InfluxDB could not take, kept on disk (`<dataDir>/influx-spill/`) and written once it is back. */
     spill: z
       .object({

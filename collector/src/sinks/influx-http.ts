@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import ipaddr from 'ipaddr.js';
 import { classifyAnswer, classifyNetworkError, type WriteAnswer } from './influx-answer.js';
 import type { Lines } from './lines.js';
 
@@ -20,20 +21,30 @@ export interface LineWriterOptions {
   timeoutMs: number;
   /** Sockets kept open to InfluxDB. */
   maxSockets: number;
-  gzip: boolean;
+  gzip: boolean | 'auto';
+}
+
+/** Whether `auto` compression applies: InfluxDB is not on this machine's loopback. */
+export function gzipFor(url: string, gzip: boolean | 'auto'): boolean {
+  if (gzip !== 'auto') return gzip;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost') return false;
+  return !(ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback');
 }
 
 /**
- * Sends line protocol to `POST /write?db=&rp=&precision=ms` over keep-alive connections, gzipped,
- * and turns every outcome into a `WriteAnswer` (it never throws).
+ * Sends line protocol to `POST /write?db=&rp=&precision=ms` over keep-alive connections (gzipped
+ * unless InfluxDB is on loopback), and turns every outcome into a `WriteAnswer` (it never throws).
  */
 export class LineWriter {
   private readonly agent: http.Agent;
   private readonly target: URL;
   private readonly transport: typeof http | typeof https;
   private readonly auth: string | undefined;
+  private readonly gzip: boolean;
 
   constructor(private readonly opts: LineWriterOptions) {
+    this.gzip = gzipFor(opts.url, opts.gzip);
     const base = new URL(opts.url);
     this.target = new URL(`${base.pathname.replace(/\/+$/, '')}/write`, base);
     this.target.searchParams.set('db', opts.database);
@@ -46,9 +57,9 @@ export class LineWriter {
   }
 
   async write(lines: Lines): Promise<WriteAnswer> {
-    const body = this.opts.gzip ? await gzip(lines.bytes, { level: 1 }) : lines.bytes;
+    const body = this.gzip ? await gzip(lines.bytes, { level: 1 }) : lines.bytes;
     const headers: http.OutgoingHttpHeaders = { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length };
-    if (this.opts.gzip) headers['content-encoding'] = 'gzip';
+    if (this.gzip) headers['content-encoding'] = 'gzip';
     if (this.auth) headers.authorization = this.auth;
     return new Promise<WriteAnswer>((resolve) => {
       let settled = false;

@@ -59,8 +59,15 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('sends plain line protocol by default to an InfluxDB on loopback (gzip: auto)', async () => {
+    const s = await sink();
+    await s.write([pt('cpu', 1)]);
+    expect(fake.writes[0]!.headers['content-encoding']).toBeUndefined();
+    expect(fake.writes[0]!.lines).toEqual(lines([pt('cpu', 1)]));
+  });
+
   it('204: one gzipped request to /write with precision=ms, the write resolves, counted once', async () => {
-    const s = await sink({ token: 'tok-123' });
+    const s = await sink({ token: 'tok-123', gzip: true });
     const points = [pt('cpu', 12.5), pt('mem', 40), pt('net', true), pt('siaga_check', 'fail "x"')];
     await s.write(points);
     expect(fake.writes).toHaveLength(1);
