@@ -132,8 +132,13 @@ export class SimAgent {
         JSON.stringify({ v: 1, type: 'hello', agentVersion: AGENT_VERSION, host: { id: this.agentId, hostname: this.hostname }, os: OS, labels: { site: this.site, group: 'office', tags: [] }, lastAckedSeq: this.acked, sentAt: Date.now() }),
       );
     });
+    // As the real agent: any frame from the collector (pong, its own ping, a message) proves it is there.
     ws.on('pong', () => (this.awaitingPong = false));
-    ws.on('message', (data) => this.onFrame(JSON.parse(String(data))));
+    ws.on('ping', () => (this.awaitingPong = false));
+    ws.on('message', (data) => {
+      this.awaitingPong = false;
+      this.onFrame(JSON.parse(String(data)));
+    });
     ws.on('error', () => (this.ctx.counters.errors += 1));
     ws.on('close', (code) => {
       if (this.ws === ws) this.ws = undefined;

@@ -76,7 +76,7 @@ describe('CollectorClient reactions', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function makeClient(options: { fingerprint?: string; random?: () => number; revokedBackoffMs?: number; spool?: MemorySpool } = {}) {
+  function makeClient(options: { fingerprint?: string; random?: () => number; revokedBackoffMs?: number; spool?: MemorySpool; heartbeatMs?: number } = {}) {
     const state = new StateFile(path.join(dir, 'state'));
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -97,6 +97,7 @@ describe('CollectorClient reactions', () => {
       log,
       revokedBackoffMs: options.revokedBackoffMs ?? 60_000,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       onPolicy: () => undefined,
       onCommand: async () => ({ ok: true }),
     });
@@ -111,6 +112,48 @@ describe('CollectorClient reactions', () => {
     }
     return logs.filter((l) => l.msg === 'reconnecting later')[n - 1] as { delayMs: number; why: string };
   };
+
+  /**
+   * Accepts upgrades and stops reading them (a collector too busy to read: no pongs), pinging each
+   * every `pingEveryMs` when given. The returned function ends them all.
+   */
+  const busyCollector = (pingEveryMs?: number) => {
+    const sockets: Array<import('ws').WebSocket> = [];
+    const timers: NodeJS.Timeout[] = [];
+    collector.answer = (socket, req, head) =>
+      collector.wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.push(ws);
+        ws.pause();
+        if (pingEveryMs) timers.push(setInterval(() => ws.ping(), pingEveryMs));
+      });
+    return () => {
+      for (const t of timers) clearInterval(t);
+      for (const ws of sockets) ws.terminate();
+    };
+  };
+
+  it('drops a collector that answers nothing: no pong, no frame', async () => {
+    const end = busyCollector();
+    makeClient({ heartbeatMs: 150, random: () => 0 }).client.start();
+    try {
+      await scheduled();
+      expect(logs.some((l) => l.msg === 'collector did not answer a ping: reconnecting')).toBe(true);
+    } finally {
+      end();
+    }
+  });
+
+  it('keeps a collector that does not read the connection but pings it (a loaded collector)', async () => {
+    const end = busyCollector(100);
+    makeClient({ heartbeatMs: 150 }).client.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(collector.upgrades).toBe(1);
+      expect(logs.some((l) => l.msg === 'collector did not answer a ping: reconnecting')).toBe(false);
+    } finally {
+      end();
+    }
+  });
 
   it('after 1012 waits the backoff plus a random spread of up to 10 s', async () => {
     collector.closeWith(1012);

@@ -209,7 +209,9 @@ export class CollectorClient {
       ws.terminate();
     });
     // A silent collector (a dead NAT mapping, a link that came back after the TCP session died)
-    // is noticed by a missing pong rather than after the OS's TCP timeout.
+    // is noticed by a missing pong rather than after the OS's TCP timeout. A collector too busy
+    // to read this connection leaves our ping unanswered, but its own pings still arrive: any
+    // frame from it proves it is there, so a loaded collector is not taken for a dead one.
     let awaitingPong = false;
     const heartbeat = setInterval(() => {
       if (awaitingPong) {
@@ -221,9 +223,11 @@ export class CollectorClient {
       ws.ping();
     }, this.opts.heartbeatMs ?? 30_000);
     heartbeat.unref();
-    ws.on('pong', () => {
+    const alive = () => {
       awaitingPong = false;
-    });
+    };
+    ws.on('pong', alive);
+    ws.on('ping', alive);
     ws.on('open', () => {
       this.send({
         v: PROTOCOL_VERSION,
@@ -237,6 +241,7 @@ export class CollectorClient {
       });
     });
     ws.on('message', (data, isBinary) => {
+      alive();
       if (isBinary) return;
       const parsed = parseCollectorFrame(data as Buffer);
       if (!parsed.ok) {

@@ -17,8 +17,12 @@ const rate = (perSecond: number, burst: number) => rateSchema.default({ perSecon
  */
 export const gatewaySchema = z
   .object({
-    /** Ping interval; an agent that has not answered the previous ping is dropped. */
-    heartbeatIntervalMs: z.number().int().min(100).max(600_000).default(30_000),
+    /**
+     * Ping interval; an agent that has not answered the previous ping is dropped. Shorter than the
+     * agents' own 30 s heartbeat: these pings also tell an agent the collector is there while it is
+     * too busy to read the agent's connection (and to answer the agent's pings).
+     */
+    heartbeatIntervalMs: z.number().int().min(100).max(600_000).default(20_000),
     /** How long a live connection has to answer a ping before a newcomer with its key replaces it. */
     duplicateProbeMs: z.number().int().min(50).max(60_000).default(3_000),
     /** TCP + TLS + HTTP upgrade must complete within this time, or the socket is dropped. */
