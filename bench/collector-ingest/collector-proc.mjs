@@ -52,6 +52,24 @@ export function readProc(pid) {
   }
 }
 
+/**
+ * Waits until a process has used less than `belowCores` of a core over the last 5 s (InfluxDB
+ * compacting what a phase wrote), at most `maxSec`; returns the seconds waited.
+ */
+export async function waitQuiet(pid, { belowCores = 0.15, maxSec = 120 } = {}) {
+  const started = performance.now();
+  const samples = [readProc(pid)];
+  while ((performance.now() - started) / 1000 < maxSec) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = readProc(pid);
+    if (!now) break;
+    samples.push(now);
+    const from = samples.at(-6);
+    if (from && (now.cpuSeconds - from.cpuSeconds) / ((now.at - from.at) / 1000) < belowCores) break;
+  }
+  return (performance.now() - started) / 1000;
+}
+
 /** Samples a set of processes every second: CPU between marks, peak RSS in a window. */
 export class ProcWatch {
   constructor() {

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { summarizeProfileFile } from '../lib/cpu-profile.mjs';
 import { freePort, sleep } from '../lib/processes.mjs';
 import { hostRecord, measureCeiling, seedSeries } from './ceiling.mjs';
-import { ProcWatch, readProc, startCollectorProcess, writeCollectorFiles } from './collector-proc.mjs';
+import { ProcWatch, readProc, startCollectorProcess, waitQuiet, writeCollectorFiles } from './collector-proc.mjs';
 import { Fleet } from './fleet.mjs';
 import { countPerHost, influxdVersion, lastSelfMetrics, selfMetricsSince, startInfluxd } from './influxd.mjs';
 import { parseOptions } from './options.mjs';
@@ -135,6 +135,8 @@ export async function run({ argv, root, log }) {
     const seeded = await seedSeries({ baseUrl: influxd.url, db: 'siaga', template, hosts });
     phases.seed = { points: seeded.points, sec: seeded.sec };
     log(`an established fleet: ${seeded.points} points (one report per host, a day back) written to InfluxDB in ${seeded.sec.toFixed(1)} s, creating its series`);
+    phases.seed.quietSec = await waitQuiet(influxd.child.pid);
+    log(`InfluxDB quiet again after ${phases.seed.quietSec.toFixed(0)} s`);
     const runStartMs = Date.now();
 
     await sleep(3_000);
@@ -166,6 +168,8 @@ export async function run({ argv, root, log }) {
     log(`raw InfluxDB ceiling: ${phases.ceiling.pointsPerSec.toFixed(0)} points/s (${phases.ceiling.points} points in ${phases.ceiling.sec.toFixed(1)} s, 4 writers × 5,000-point batches)`);
 
     if (opts.saturation) {
+      phases.ceiling.quietSec = await waitQuiet(influxd.child.pid);
+      log(`InfluxDB quiet again after ${phases.ceiling.quietSec.toFixed(0)} s`);
       await fleet.all('schedule', { intervalMs: opts.saturationIntervalSec * 1000, maxBacklog: 16 });
       log(`saturation: reports every ${opts.saturationIntervalSec} s within the ack window (16); 15 s to ramp up`);
       await sleep(15_000);
