@@ -73,6 +73,13 @@ describe('readiness sweep', () => {
     e.sweep();
     expect(e.get('a')).toMatchObject({ verdict: 'offline', lastLiveAt: T0 + 50_000 });
     expect(e.get('a')?.reasons[0]?.reason).toMatch(/^No report for 115 s \(limit 45 s\)/);
+    // Offline, it comes back with a live report, not with frames alone (a backlog being replayed).
+    e.heard('a', T0 + 166_000);
+    at(167_000);
+    e.sweep();
+    expect(e.get('a')?.verdict).toBe('offline');
+    e.report(host('a'), report(2), T0 + 167_000, true);
+    expect(e.get('a')?.verdict).toBe('ready');
   });
 
   it('judges every host again when the policy changes', () => {

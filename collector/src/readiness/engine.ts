@@ -136,12 +136,13 @@ export class ReadinessEngine {
 
   /**
    * The host's connection delivered a frame, which may wait a while before it is processed when
-   * the collector is busy: until then the host counts as talking, not offline. Costs a map lookup;
-   * the sweep judges the host again when it is due.
+   * the collector is busy: until then the host counts as talking and does not go offline. It
+   * does not bring an offline host back: that takes a live report (a host replaying a day of
+   * backlog is not judged on its old checks). Costs a map lookup; the sweep judges it when due.
    */
   heard(hostId: string, at: number): void {
     const s = this.states.get(hostId);
-    if (s && (s.heardAt ?? 0) < at) s.heardAt = at;
+    if (s && s.verdict !== 'offline' && (s.heardAt ?? 0) < at) s.heardAt = at;
   }
 
   goodbye(host: HostRecord, reason: string, at: number): void {
