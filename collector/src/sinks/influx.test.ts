@@ -300,6 +300,14 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(parse(0).influx?.spill.slowWriteMs).toBe(0);
   });
 
+  it('a bad gzip is refused with its path; auto is the default', () => {
+    const parse = (gzip: unknown) => parseCollectorConfig({ dataDir: dir, influx: { url: fake.url, gzip } });
+    expect(() => parse('yes')).toThrow(/influx\.gzip/);
+    expect(() => parse(1)).toThrow(/influx\.gzip/);
+    expect(parse(undefined).influx?.gzip).toBe('auto');
+    expect(parse(false).influx?.gzip).toBe(false);
+  });
+
   it('with slowWriteMs 0 an ack waits for InfluxDB however long it takes', async () => {
     fake.script('hang');
     const s = await sink({ spill: { slowWriteMs: 0 } });
