@@ -184,6 +184,9 @@ export async function run({ argv, root, log }) {
     if (opts.storm) {
       await fleet.all('schedule', { intervalMs: opts.intervalSec * 1000, maxBacklog: 1_000 });
       await sleep(opts.intervalSec * 1000 + 5_000);
+      // The collector drains what it spilled during saturation; a restart would only postpone it.
+      phases.stormQuietSec = await waitQuiet(influxd.child.pid);
+      log(`InfluxDB quiet again after ${phases.stormQuietSec.toFixed(0)} s`);
       const before = await fleet.stats();
       const markAt = Date.now();
       await fleet.all('mark', { at: markAt });

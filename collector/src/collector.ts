@@ -39,6 +39,14 @@ import { loadTls } from './tls.js';
 import { COLLECTOR_VERSION } from './version.js';
 
 /**
+ * Connections the kernel queues before the collector accepts them (capped by net.core.somaxconn).
+ * A fleet reconnecting after a restart arrives in bursts of thousands: Node's default of 511
+ * overflowed in the benchmark's reconnect storms, and each dropped handshake sends an agent into
+ * its backoff.
+ */
+const LISTEN_BACKLOG = 8192;
+
+/**
  * The collector process: one HTTP port for the REST API, enrollment and the agent WebSocket;
  * the SQLite store; the policy; readiness; InfluxDB when configured.
  */
@@ -192,7 +200,7 @@ export class Collector {
     for (const sink of this.sinks) if (sink instanceof InfluxSink) await sink.init();
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(this.config.listen.port, this.config.listen.host, () => resolve());
+      this.server.listen({ port: this.config.listen.port, host: this.config.listen.host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     this.policies.watch();
     this.releases.start(this.config.updates.rescanSec * 1000);
