@@ -83,7 +83,7 @@ export async function writeBodies(baseUrl, db, bodies, { writers, maxSec = Infin
  * would otherwise land in the measured window).
  */
 export async function seedSeries({ baseUrl, db, template, hosts, writers = 4, batchSize = 5_000 }) {
-  const { bodies } = await buildBodies(template, hosts, { passes: 1, batchSize, startMs: Date.now() - 86_400_000, policyVersion: 'seed' });
+  const { bodies } = buildBodies(template, hosts, { passes: 1, batchSize, startMs: Date.now() - 86_400_000, policyVersion: 'seed' });
   return writeBodies(baseUrl, db, bodies, { writers });
 }
 
@@ -99,8 +99,8 @@ export async function measureCeiling({ baseUrl, template, hosts, seconds, writer
   // Enough passes for `seconds` at up to 150k points/s, at most 3M points held in memory.
   const passes = Math.max(1, Math.min(Math.ceil((seconds * 150_000) / passPoints), Math.floor(3_000_000 / passPoints)));
   log(`ceiling: building ${passes + 1} passes of ${passPoints} points (${hosts.length} hosts × ${template.pointsPerReport})`);
-  const warm = await buildBodies(template, hosts, { passes: 1, batchSize, startMs });
-  const timed = await buildBodies(template, hosts, { passes, batchSize, startMs: startMs + 15_000 });
+  const warm = buildBodies(template, hosts, { passes: 1, batchSize, startMs });
+  const timed = buildBodies(template, hosts, { passes, batchSize, startMs: startMs + 15_000 });
   const created = await writeBodies(baseUrl, db, warm.bodies, { writers });
   log(`ceiling: series created (${created.points} points in ${created.sec.toFixed(1)} s); timing ${timed.points} points, at most ${seconds} s`);
   const run = await writeBodies(baseUrl, db, timed.bodies, { writers, maxSec: seconds });
