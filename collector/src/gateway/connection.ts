@@ -65,7 +65,7 @@ export class AgentConnection {
   private readonly pending = new Map<string, { resolve: (r: CommandResultFrame) => void; timer: NodeJS.Timeout }>();
   private commandCounter = 0;
   private warnings = { windowStart: 0, logged: 0, suppressed: 0 };
-  /** Frames read while the ingest budget was spent, kept as bytes until there is room. */
+  /** Frames read while the ingest budget was spent, kept unparsed until there is room. */
   private readonly held: HeldFrames | undefined;
   /** Collector clock minus agent clock, from `hello` (network delay included). */
   clockSkewMs = 0;
@@ -149,7 +149,7 @@ export class AgentConnection {
     this.handle(data, isBinary, now);
   }
 
-  private handle(data: Buffer, isBinary: boolean, receivedAt: number): void {
+  private handle(data: Buffer | string, isBinary: boolean, receivedAt: number): void {
     if (isBinary) {
       this.send(errorFrameFor({ code: ErrorCode.invalidFrame, message: 'binary frames are not accepted; send JSON text', path: '', issues: [], ref: {} }));
       return;

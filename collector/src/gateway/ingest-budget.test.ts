@@ -124,7 +124,7 @@ describe('held frames', () => {
 });
 
 describe('AgentConnection under the ingest budget', () => {
-  it('stores at most the budget at once, keeps the rest as bytes, and acks every report in order; a held report counts as received when it arrived', async () => {
+  it('stores at most the budget at once, keeps the rest unparsed, and acks every report in order; a held report counts as received when it arrived', async () => {
     const ws = new FakeSocket();
     const stores: Array<() => void> = [];
     const T0 = 1_790_000_000_000;

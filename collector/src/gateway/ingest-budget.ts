@@ -2,7 +2,7 @@
  * Bounds the reports the collector works on between reading and acknowledging them, over all
  * agent connections. Each agent keeps at most its ack window (16) unacknowledged, but 15,000
  * agents replaying their spools after an outage would still be a quarter of a million parsed
- * reports in memory. While the budget is spent, connections keep what they read as raw bytes
+ * reports in memory. While the budget is spent, connections keep what they read unparsed
  * (HeldFrames); once the reports in work fall to half the budget, waiting connections go on,
  * oldest first, until it is spent again. Past `maxHeldBytes` of raw frames, connections are no
  * longer read at all: TCP pushes back and the data waits in the agents' spools.

@@ -45,7 +45,7 @@ export const gatewaySchema = z
     /** Bytes queued towards a connection that does not read; beyond it the connection is dropped. */
     maxBufferedBytes: z.number().int().min(1_024).max(1_073_741_824).default(1_048_576),
     /**
-     * Reports parsed and being stored, over all agents; frames beyond it are kept as bytes until
+     * Reports parsed and being stored, over all agents; frames beyond it are kept unparsed until
      * some are stored (docs/scaling.md).
      */
     maxReportsInFlight: z.number().int().min(1).max(1_000_000).default(2_000),
