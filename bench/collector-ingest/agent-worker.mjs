@@ -2,7 +2,7 @@
 // below the 20,000 open files one process may have) and answers the benchmark over IPC.
 //   parent → { id, cmd, ...args }   worker → { id, ok: true, result } | { id, ok: false, error }
 import { ReportTemplate } from './report-builder.mjs';
-import { SimAgent, SimContext } from './sim-agent.mjs';
+import { HEARTBEAT_MS, SimAgent, SimContext } from './sim-agent.mjs';
 import { LatencyHistogram } from './stats.mjs';
 
 let ctx;
@@ -48,7 +48,10 @@ const commands = {
   /** Opens every connection, spread over `spreadMs`; resolves when all are welcomed or `timeoutMs` passed. */
   async connect({ spreadMs, timeoutMs }) {
     for (const a of agents) setTimeout(() => a.start(), Math.random() * spreadMs);
-    heartbeat ??= setInterval(() => agents.forEach((a) => a.heartbeat()), 30_000);
+    heartbeat ??= setInterval(() => {
+      const now = Date.now();
+      for (const a of agents) a.heartbeat(now);
+    }, HEARTBEAT_MS / 2);
     const deadline = Date.now() + spreadMs + timeoutMs;
     while (Date.now() < deadline && agents.some((a) => !a.welcomed)) await sleep(200);
     return { welcomed: agents.filter((a) => a.welcomed).length };

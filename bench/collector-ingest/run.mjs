@@ -70,8 +70,8 @@ async function window(fleet, watch, sec, log, label, influxUrl) {
     await sleep(Math.min(15_000, end - Date.now()));
     last = await fleet.stats();
     latency.add(last.latency);
-    const p99 = latency.quantile(0.99);
-    log(`${label}: ${Math.round(sec - (end - Date.now()) / 1000)} s, ${last.welcomed} connected, acked ${last.acked - first.acked}, in flight ${last.inflight}, p99 ${p99 === null ? '–' : (p99 / 1000).toFixed(0)} ms`);
+    const ms = (q) => (q === null ? '–' : (q / 1000).toFixed(0));
+    log(`${label}: ${Math.round(sec - (end - Date.now()) / 1000)} s, ${last.welcomed} connected, acked ${last.acked - first.acked}, in flight ${last.inflight}, p99 ${ms(latency.quantile(0.99))} ms (last 15 s: ${ms(last.latency.quantile(0.99))} ms)`);
   }
   const procs = watch.since(marked);
   const s = (last.at - first.at) / 1000;

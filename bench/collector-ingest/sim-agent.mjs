@@ -11,6 +11,8 @@ import { planReconnect } from '../../agent/dist/transport/reconnect.js';
 
 export const AGENT_VERSION = 'bench-sim';
 const OS = { platform: 'win32', distro: 'Microsoft Windows 11 Pro', release: '10.0.22631', build: '22631', arch: 'x64' };
+/** The real agent's heartbeat: a ping after this long without a frame from the collector. */
+export const HEARTBEAT_MS = 30_000;
 
 /** What every agent of a worker shares: the collector, the report template, counters. */
 export class SimContext {
@@ -68,7 +70,9 @@ export class SimAgent {
     this.backoff = new Backoff(1_000, 60_000);
     this.ws = undefined;
     this.welcomed = false;
-    this.awaitingPong = false;
+    /** The real agent's heartbeat state: when the collector was last heard, when a ping went unanswered since. */
+    this.heardAt = 0;
+    this.pingedAt = undefined;
     this.stopped = true;
     this.retryTimer = undefined;
     this.reportTimer = undefined;
@@ -118,7 +122,8 @@ export class SimAgent {
     });
     this.ws = ws;
     this.welcomed = false;
-    this.awaitingPong = false;
+    this.heardAt = Date.now();
+    this.pingedAt = undefined;
     this.sentSeq = 0;
     let refusal;
     ws.on('unexpected-response', (_req, res) => {
@@ -133,10 +138,14 @@ export class SimAgent {
       );
     });
     // As the real agent: any frame from the collector (pong, its own ping, a message) proves it is there.
-    ws.on('pong', () => (this.awaitingPong = false));
-    ws.on('ping', () => (this.awaitingPong = false));
+    const alive = () => {
+      this.heardAt = Date.now();
+      this.pingedAt = undefined;
+    };
+    ws.on('pong', alive);
+    ws.on('ping', alive);
     ws.on('message', (data) => {
-      this.awaitingPong = false;
+      alive();
       this.onFrame(JSON.parse(String(data)));
     });
     ws.on('error', () => (this.ctx.counters.errors += 1));
@@ -229,15 +238,19 @@ export class SimAgent {
     }, Math.random() * intervalMs);
   }
 
-  /** The real agent's heartbeat: a ping every 30 s; no pong since the last one drops the connection. */
-  heartbeat() {
+  /**
+   * The real agent's heartbeat, called every 15 s: a ping only after 30 s without a frame from
+   * the collector; no answer within 30 s of it drops the connection.
+   */
+  heartbeat(now = Date.now()) {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    if (this.awaitingPong) {
-      ws.terminate();
+    if (this.pingedAt !== undefined) {
+      if (now - this.pingedAt >= HEARTBEAT_MS) ws.terminate();
       return;
     }
-    this.awaitingPong = true;
+    if (now - this.heardAt < HEARTBEAT_MS) return;
+    this.pingedAt = now;
     ws.ping();
   }
 

@@ -212,6 +212,21 @@ describe('gateway limits against a real collector process', () => {
     expect(collector.lines.some((l) => l.msg === 'agent did not answer the heartbeat: dropping its connection' && l.host === silent.hostId)).toBe(true);
   });
 
+  it('pings only a quiet connection: an agent that keeps reporting is not pinged, a quiet one is and stays while it answers', async () => {
+    const agent = await legitAgent(collector.url);
+    let pings = 0;
+    agent.ws.on('ping', () => (pings += 1));
+    let seq = 0;
+    const reporting = setInterval(() => agent.report(++seq), 100);
+    await new Promise((r) => setTimeout(r, 1_600));
+    clearInterval(reporting);
+    expect(pings, 'pings while reporting every 100 ms (heartbeat 400 ms)').toBe(0);
+    await new Promise((r) => setTimeout(r, 1_600));
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(agent.ws.readyState).toBe(WebSocket.OPEN);
+    agent.ws.close();
+  });
+
   it('stayed up without an uncaught error', () => {
     expect(collector.child.exitCode).toBeNull();
     expect(collector.lines.filter((l) => /uncaught|unhandled/i.test(String(l.msg)))).toEqual([]);

@@ -155,6 +155,49 @@ describe('CollectorClient reactions', () => {
     }
   });
 
+  /** Accepts upgrades, reads them (answering pings) and pings each every `pingEveryMs` when given; counts the agent's pings. */
+  const readingCollector = (pingEveryMs?: number) => {
+    const seen = { pings: 0 };
+    const sockets: Array<import('ws').WebSocket> = [];
+    const timers: NodeJS.Timeout[] = [];
+    collector.answer = (socket, req, head) =>
+      collector.wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.push(ws);
+        ws.on('ping', () => (seen.pings += 1));
+        if (pingEveryMs) timers.push(setInterval(() => ws.ping(), pingEveryMs));
+      });
+    const end = () => {
+      for (const t of timers) clearInterval(t);
+      for (const ws of sockets) ws.terminate();
+    };
+    return { seen, end };
+  };
+
+  it('does not ping a collector that keeps sending frames', async () => {
+    const talking = readingCollector(50);
+    makeClient({ heartbeatMs: 150 }).client.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(collector.upgrades).toBe(1);
+      expect(talking.seen.pings).toBe(0);
+    } finally {
+      talking.end();
+    }
+  });
+
+  it('pings a silent collector that answers, and keeps it', async () => {
+    const silent = readingCollector();
+    makeClient({ heartbeatMs: 150 }).client.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(collector.upgrades).toBe(1);
+      expect(silent.seen.pings).toBeGreaterThanOrEqual(3);
+      expect(logs.some((l) => l.msg === 'collector did not answer a ping: reconnecting')).toBe(false);
+    } finally {
+      silent.end();
+    }
+  });
+
   it('after 1012 waits the backoff plus a random spread of up to 10 s', async () => {
     collector.closeWith(1012);
     makeClient({ random: () => 1 }).client.start();

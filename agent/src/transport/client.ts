@@ -209,22 +209,32 @@ export class CollectorClient {
       ws.terminate();
     });
     // A silent collector (a dead NAT mapping, a link that came back after the TCP session died)
-    // is noticed by a missing pong rather than after the OS's TCP timeout. A collector too busy
-    // to read this connection leaves our ping unanswered, but its own pings still arrive: any
-    // frame from it proves it is there, so a loaded collector is not taken for a dead one.
-    let awaitingPong = false;
+    // is noticed by a missing pong rather than after the OS's TCP timeout. Only a quiet
+    // connection is pinged: any frame from the collector (an ack, its own ping) proves it is
+    // there, and an agent reporting every 15 s hears an ack as often; thousands of agents pinging
+    // every 30 s regardless would send a collector more frames than their reports. A collector
+    // too busy to read this connection leaves our ping unanswered, but its own pings still
+    // arrive, so a loaded collector is not taken for a dead one.
+    const heartbeatMs = this.opts.heartbeatMs ?? 30_000;
+    let heardAt = Date.now();
+    let pingedAt: number | undefined;
     const heartbeat = setInterval(() => {
-      if (awaitingPong) {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const now = Date.now();
+      if (pingedAt !== undefined) {
+        if (now - pingedAt < heartbeatMs) return;
         this.opts.log.warn('collector did not answer a ping: reconnecting');
         ws.terminate();
         return;
       }
-      awaitingPong = true;
+      if (now - heardAt < heartbeatMs) return;
+      pingedAt = now;
       ws.ping();
-    }, this.opts.heartbeatMs ?? 30_000);
+    }, heartbeatMs / 2);
     heartbeat.unref();
     const alive = () => {
-      awaitingPong = false;
+      heardAt = Date.now();
+      pingedAt = undefined;
     };
     ws.on('pong', alive);
     ws.on('ping', alive);

@@ -18,9 +18,10 @@ const rate = (perSecond: number, burst: number) => rateSchema.default({ perSecon
 export const gatewaySchema = z
   .object({
     /**
-     * Ping interval; an agent that has not answered the previous ping is dropped. Shorter than the
-     * agents' own 30 s heartbeat: these pings also tell an agent the collector is there while it is
-     * too busy to read the agent's connection (and to answer the agent's pings).
+     * Heartbeat sweep: a connection that sent nothing in the last interval is pinged, and dropped
+     * when it has not answered by the next sweep. Shorter than the agents' own 30 s heartbeat:
+     * these pings also tell an agent the collector is there while it is too busy to read the
+     * agent's connection (and to answer the agent's pings).
      */
     heartbeatIntervalMs: z.number().int().min(100).max(600_000).default(20_000),
     /** How long a live connection has to answer a ping before a newcomer with its key replaces it. */

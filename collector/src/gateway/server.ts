@@ -60,7 +60,10 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly live = new Map<string, AgentConnection>();
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly alive = new WeakSet<AgentConnection>();
+  /** Connections that sent a frame or a pong since the last sweep. */
+  private readonly heard = new WeakSet<AgentConnection>();
+  /** Connections pinged by the last sweep, after a quiet interval. */
+  private readonly pinged = new WeakSet<AgentConnection>();
   private readonly limits: GatewayLimits;
   private readonly upgrades: KeyedRateLimiter;
   readonly admission: ConnectionAdmission;
@@ -169,23 +172,32 @@ export class Gateway {
       },
     }, address);
     this.live.set(host.id, conn);
-    this.alive.add(conn);
-    ws.on('pong', () => this.alive.add(conn));
+    this.heard.add(conn);
+    const heard = () => this.heard.add(conn);
+    ws.on('pong', heard);
+    ws.on('message', heard);
     resumeReading(ws, 'admission');
   }
 
   /**
-   * Pings every connection; one that did not answer the previous ping is dropped, unless the
-   * collector itself stopped reading it (its pong waits unread behind its reports).
+   * Pings the connections that were quiet since the last sweep; one that did not answer that
+   * ping by the next sweep is dropped, unless the collector itself stopped reading it (its pong
+   * waits unread behind its reports). A connection that delivered a frame needs no ping: an
+   * agent reporting every 15 s is never pinged, and 15,000 of them cost no extra frames.
    */
   private sweep(): void {
     for (const conn of this.live.values()) {
-      if (!this.alive.has(conn) && !conn.heldBack) {
+      if (this.heard.has(conn)) {
+        this.heard.delete(conn);
+        this.pinged.delete(conn);
+        continue;
+      }
+      if (this.pinged.has(conn) && !conn.heldBack) {
         this.opts.log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent did not answer the heartbeat: dropping its connection');
         conn.ws.terminate();
         continue;
       }
-      this.alive.delete(conn);
+      this.pinged.add(conn);
       conn.ws.ping();
     }
   }

@@ -6,6 +6,14 @@ import ipaddr from 'ipaddr.js';
 import { classifyAnswer, classifyNetworkError, type WriteAnswer } from './influx-answer.js';
 import type { Lines } from './lines.js';
 
+// Writes do not go through the `influx` package's writePoints. It builds each batch as one
+// JavaScript string through per-point schema coercion: measured on this project's 2-core machine,
+// its payload building costs 1.7–2× the client CPU of lines.ts (20-field points: ~23 µs vs
+// ~13 µs per point, batches included), which holds batches as bytes off the JS heap (reference
+// figures: ~24 µs vs ~2 µs per point). Above all, writePoints hides the HTTP status and error
+// text that decide between retry, spill and dead letter. The package still creates the database
+// and pings (influx-admin.ts).
+
 const gzip = promisify(zlib.gzip);
 const MAX_ANSWER_BYTES = 64 * 1024;
 

@@ -292,6 +292,25 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats().spill.backlogPoints).toBe(0);
   });
 
+  it('a batch waiting for a request slot behind a slow write is acked from the spill and written by the drain once InfluxDB has room', async () => {
+    fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
+    const s = await sink({ concurrency: 1, spill: { slowWriteMs: 100 } });
+    const a = [pt('m', 1, 1), pt('m', 2, 2)];
+    const b = [pt('m', 3, 3)];
+    const first = s.write(a);
+    await until(() => fake.writes.length === 1, 'the first request');
+    const second = s.write(b);
+    await Promise.all([first, second]);
+    // Both acked while InfluxDB still holds the first request and the second never left.
+    expect(fake.writes).toHaveLength(1);
+    expect(s.stats()).toMatchObject({ pointsSpilledSlow: 3, pointsWritten: 0 });
+    expect(s.stats().spill.backlogPoints).toBe(3);
+    fake.release();
+    await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
+    expect(fake.accepted()).toEqual([...lines(a), ...lines(b)]);
+    expect(s.stats()).toMatchObject({ pointsWritten: 3, pointsDrained: 1 });
+  });
+
   it('a bad spill.slowWriteMs is refused with its path', () => {
     const parse = (slowWriteMs: unknown) => parseCollectorConfig({ dataDir: dir, influx: { url: fake.url, spill: { slowWriteMs } } });
     expect(() => parse(-1)).toThrow(/influx\.spill\.slowWriteMs/);

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { InfluxDB } from 'influx';
 import type { InfluxConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { backoffMs, Sleeper } from './backoff.js';
 import { DeadLetter } from './dead-letter.js';
+import { InfluxAdmin } from './influx-admin.js';
 import { BatchDeliverer, type Delivery, type DeliveryCounters } from './influx-deliver.js';
 import { LineWriter } from './influx-http.js';
 import { pointsToLines } from './line-protocol.js';
@@ -12,14 +12,6 @@ import { type SlowWrite, SlowWrites } from './slow-writes.js';
 import { Spill, SpillFullError, type SpillStats } from './spill.js';
 import { StateChanges } from './state-changes.js';
 import type { Point, Sink } from './types.js';
-
-// Writes do not go through the `influx` package's writePoints. It builds each batch as one
-// JavaScript string through per-point schema coercion: measured on this project's 2-core machine,
-// its payload building costs 1.7–2× the client CPU of the serializer here (20-field points:
-// ~23 µs vs ~13 µs per point, batches included), which holds batches as bytes off the JS heap
-// (reference figures: ~24 µs vs ~2 µs per point). Above all, writePoints hides the HTTP status
-// and error text that decide between retry, spill and dead letter. The package still creates
-// the database and pings.
 
 interface Waiter {
   resolve: () => void;
@@ -31,6 +23,10 @@ interface Batch {
   waiters: Waiter[];
   /** Its waiters were answered (by InfluxDB, or by the spill when InfluxDB was slow). */
   settled?: boolean;
+  /** Runs `spill.slowWriteMs` after the batch was formed, unless InfluxDB confirmed it by then. */
+  slowTimer?: NodeJS.Timeout;
+  /** Its copy in the spill, made while the live write was slow. */
+  slow?: SlowWrite;
 }
 
 interface Admission {
@@ -66,7 +62,9 @@ export interface InfluxSinkStats extends DeliveryCounters {
  * at a time. At most `maxPendingPoints` (plus one report) are batched, queued or in flight; a
  * write beyond that waits, which slows acks and leaves the data in the agents' own spools.
  * A batch failing with 5xx, a timeout or a connection error is retried `retries` times with
- * jittered exponential backoff, then spilled; auth or database errors spill at once. While
+ * jittered exponential backoff, then spilled; auth or database errors spill at once. A batch
+ * InfluxDB has not confirmed within `spill.slowWriteMs` of being formed is acked from the spill
+ * (docs/influxdb-writes.md). While
  * InfluxDB is unusable new batches go straight to the spill; the drain loop probes InfluxDB with
  * the oldest spilled batch and, once it answers, drains oldest first at `drainPointsPerSec`,
  * taking a request slot only when no live batch waits for one.
@@ -75,7 +73,7 @@ export class InfluxSink implements Sink {
   readonly name = 'influx';
   /** Told how every write request went (the collector's "cannot write to InfluxDB" alert). */
   onHealth: ((ok: boolean, error?: string) => void) | undefined;
-  private readonly influx: InfluxDB;
+  private readonly admin: InfluxAdmin;
   private readonly writer: LineWriter;
   private readonly spill: Spill;
   private readonly deadLetter: DeadLetter;
@@ -104,16 +102,7 @@ export class InfluxSink implements Sink {
     private readonly log: Logger,
     dataDir: string,
   ) {
-    const url = new URL(config.url);
-    const password = config.password ?? config.token;
-    this.influx = new InfluxDB({
-      host: url.hostname,
-      port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-      protocol: url.protocol === 'https:' ? 'https' : 'http',
-      database: config.database,
-      ...(config.username || password ? { username: config.username ?? 'siaga' } : {}),
-      ...(password ? { password } : {}),
-    });
+    this.admin = new InfluxAdmin(config, log);
     this.writer = new LineWriter({ ...config, maxSockets: config.concurrency + 1 });
     this.spill = Spill.open(path.join(dataDir, 'influx-spill'), { maxBytes: config.spill.maxBytes, segmentBytes: Math.min(16 * 1024 * 1024, Math.max(64 * 1024, config.spill.maxBytes / 16)) });
     this.slowWrites = new SlowWrites(this.spill);
@@ -124,10 +113,10 @@ export class InfluxSink implements Sink {
 
   /** Checks InfluxDB, creates the database if asked to, and starts draining what an earlier run spilled. */
   async init(): Promise<void> {
-    const [host] = await this.influx.ping(Math.min(this.config.timeoutMs, 3_000)).catch(() => []);
-    if (host?.online) {
-      this.log.info({ url: this.config.url, version: host.version, rttMs: host.rtt }, 'InfluxDB reachable');
-      if (this.config.createDatabase) await this.createDatabase();
+    const server = await this.admin.ping();
+    if (server) {
+      this.log.info({ url: this.config.url, ...server }, 'InfluxDB reachable');
+      if (this.config.createDatabase) await this.admin.createDatabase();
     } else {
       this.log.warn({ url: this.config.url }, 'InfluxDB not reachable at start; points go to the spill until it is');
     }
@@ -193,6 +182,8 @@ export class InfluxSink implements Sink {
     if (this.open.count === 0) return;
     const batch: Batch = { lines: this.open.take(), waiters: this.openWaiters };
     this.openWaiters = [];
+    const slowMs = this.config.spill.slowWriteMs;
+    if (slowMs > 0) batch.slowTimer = setTimeout(() => this.slow(batch), slowMs);
     this.ready.push(batch);
     this.pump();
   }
@@ -216,22 +207,19 @@ export class InfluxSink implements Sink {
   }
 
   private async sendLive(batch: Batch): Promise<void> {
-    let slow: SlowWrite | undefined;
-    const slowMs = this.config.spill.slowWriteMs;
-    const timer = slowMs > 0 ? setTimeout(() => (slow = this.spillSlow(batch)), slowMs) : undefined;
     try {
       let lines = batch.lines;
       for (let attempt = 0; ; attempt++) {
         const result = await this.deliverer.deliver(lines);
         if (result.kind === 'done') {
           this.up();
-          if (slow) slow.outcome = 'written';
+          if (batch.slow) batch.slow.outcome = 'written';
           return this.settle(batch);
         }
         lines = result.lines;
-        if (slow && (await slow.spilled)) {
+        if (batch.slow && (await batch.slow.spilled)) {
           // The spill holds the batch: the drain writes (and retries) it from there.
-          slow.outcome = 'failed';
+          batch.slow.outcome = 'failed';
           if (result.kind === 'config') this.goDown(result);
           return;
         }
@@ -243,14 +231,43 @@ export class InfluxSink implements Sink {
         await this.sleeper.sleep(backoffMs(attempt, this.config.retryBaseMs, this.config.retryMaxMs));
       }
     } finally {
-      clearTimeout(timer);
+      clearTimeout(batch.slowTimer);
     }
   }
 
   /**
-   * InfluxDB has not confirmed a batch within `spill.slowWriteMs` (a snapshot or compaction holds
-   * its writes): a copy goes to the spill and the batch's reports are acknowledged from there, so
-   * agents' acks never wait on InfluxDB's pauses. The live write goes on; once it succeeds the
+   * InfluxDB has not confirmed a batch within `spill.slowWriteMs` of its forming. Still queued
+   * for a request slot, InfluxDB is behind: the batch leaves the queue for the spill, acked from
+   * there, and the drain writes it once InfluxDB has room. Being written (a snapshot or
+   * compaction holds InfluxDB's writes), a copy goes to the spill and the write goes on.
+   */
+  private slow(batch: Batch): void {
+    if (batch.settled) return;
+    const queued = this.ready.indexOf(batch);
+    if (queued < 0) {
+      batch.slow = this.spillSlow(batch);
+      return;
+    }
+    this.ready.splice(queued, 1);
+    const spilled = this.spill.append(batch.lines).then(
+      () => {
+        this.counts.pointsSpilledSlow += batch.lines.count;
+        this.settle(batch);
+        this.changes.poke();
+      },
+      (err: Error) => {
+        // The spill is full or broken: the batch waits for its live write after all.
+        this.log.warn({ points: batch.lines.count, err: err.message }, 'could not spill a batch waiting for InfluxDB');
+        this.ready.unshift(batch);
+        this.pump();
+      },
+    );
+    this.track(spilled);
+  }
+
+  /**
+   * A copy of a batch being written goes to the spill and the batch's reports are acknowledged
+   * from there, so agents' acks never wait on InfluxDB's pauses. Once the live write succeeds the
    * drain skips the copy, otherwise the drain writes it.
    */
   private spillSlow(batch: Batch): SlowWrite {
@@ -267,6 +284,7 @@ export class InfluxSink implements Sink {
   }
 
   private async toSpill(batch: Batch, lines: Lines): Promise<void> {
+    clearTimeout(batch.slowTimer);
     try {
       await this.spill.append(lines);
       this.counts.pointsSpilled += lines.count;
@@ -338,7 +356,7 @@ export class InfluxSink implements Sink {
       this.goDown(result);
       // Database missing (InfluxDB was down when the collector started, or it was dropped): create it once.
       if (result.kind === 'config' && result.status === 404 && this.config.createDatabase && !createdDatabase) {
-        createdDatabase = await this.createDatabase();
+        createdDatabase = await this.admin.createDatabase();
         if (createdDatabase) continue;
       }
       await this.sleeper.sleep(result.kind === 'config' ? this.config.retryMaxMs : backoffMs(failures++, this.config.retryBaseMs, this.config.retryMaxMs));
@@ -367,21 +385,6 @@ export class InfluxSink implements Sink {
   private up(): void {
     this.down = undefined;
     this.changes.poke();
-  }
-
-  private async createDatabase(): Promise<boolean> {
-    try {
-      // Bounded: a server that takes the connection but never answers must not hold up the start.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${this.config.timeoutMs} ms`)), this.config.timeoutMs);
-      });
-      await Promise.race([this.influx.createDatabase(this.config.database), timeout]).finally(() => clearTimeout(timer));
-      return true;
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'could not create the InfluxDB database (it may already exist or the user lacks the right)');
-      return false;
-    }
   }
 
   private track(task: Promise<void>): void {
