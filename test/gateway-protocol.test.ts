@@ -124,4 +124,24 @@ describe('collector gateway and enrollment', () => {
     expect((await agent.next((f) => f.type === 'ack')).seq).toBe(1);
     agent.ws.close();
   });
+
+  it('closes its agents with 1012 when it stops, asking them to spread their reconnects', async () => {
+    const own = tempDir('gateway-restart');
+    const restarting = await startCollector(own.dir, { enroll: { secrets: [SECRET] }, gateway: { reconnectRate: 1 } });
+    try {
+      const agents = [new RawAgent(restarting.url), new RawAgent(restarting.url)];
+      for (const a of agents) {
+        await a.enroll(SECRET);
+        await a.connect();
+        a.hello();
+        await a.next((f) => f.type === 'welcome');
+      }
+      const closed = agents.map((a) => a.closed());
+      await restarting.stop();
+      // Two agents at one a second would be 2 s: never less than 10 s.
+      for (const c of await Promise.all(closed)) expect(c).toEqual({ code: 1012, reason: 'collector restarting; reconnect within 10 s' });
+    } finally {
+      own.remove();
+    }
+  });
 });

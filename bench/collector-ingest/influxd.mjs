@@ -14,12 +14,15 @@ export function influxdVersion() {
 /**
  * Starts influxd with its data under `dir`. The series and tag-value caps are lifted: a simulated
  * fleet writes about 50 series per host (15,000 hosts: 735,000 series, 15,000 values of host_id).
+ * `nice` > 0 runs it at that lower CPU priority (docs/scaling.md: InfluxDB next to the collector).
  */
-export async function startInfluxd(dir, { port, rpcPort }) {
+export async function startInfluxd(dir, { port, rpcPort, nice = 0 }) {
   const conf = path.join(dir, 'influxdb.conf');
   mkdirSync(dir, { recursive: true });
   writeFileSync(conf, influxdConfig(dir, { port, rpcPort, data: ['max-series-per-database = 0', 'max-values-per-tag = 0'] }));
-  const child = new LoggedChild('influxd', influxdBinary(), ['-config', conf], { logFile: path.join(dir, 'influxd.log') });
+  const command = [influxdBinary(), '-config', conf];
+  if (nice > 0) command.unshift('nice', '-n', String(nice));
+  const child = new LoggedChild('influxd', command[0], command.slice(1), { logFile: path.join(dir, 'influxd.log') });
   const url = `http://127.0.0.1:${port}`;
   await child.waitFor(async () => ((await fetch(`${url}/ping`)).status === 204 ? true : undefined), '/ping', 30_000);
   return { child, url, port };

@@ -38,6 +38,7 @@ export function parseOptions(argv) {
       'log-level': { type: 'string', default: 'info' },
       'node-flags': { type: 'string', default: '' },
       'influx-concurrency': { type: 'string', default: '4' },
+      'influxd-nice': { type: 'string', default: '0' },
       'status-heartbeat': { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
@@ -63,9 +64,11 @@ export function parseOptions(argv) {
     logLevel: values['log-level'],
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     influxConcurrency: positive(values['influx-concurrency'], 'influx-concurrency'),
+    influxdNice: wholeOrZero(values['influxd-nice'], 'influxd-nice'),
     statusHeartbeat: values['status-heartbeat'] === undefined ? undefined : wholeOrZero(values['status-heartbeat'], 'status-heartbeat'),
     keep: values.keep === true,
   };
+  if (opts.influxdNice > 19) throw new Error('--influxd-nice: 0 to 19');
   if (opts.perWorker > 9_000) throw new Error('--per-worker: at most 9000 sockets per process (the open-file limit here is 20,000 and a reconnect briefly holds two)');
   if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(opts.logLevel)) throw new Error('--log-level: fatal, error, warn, info or debug');
   return opts;

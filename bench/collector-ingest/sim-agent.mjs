@@ -1,12 +1,14 @@
 // One simulated agent as the collector sees it: its own enrolled identity and node key, one
 // WebSocket from its own loopback source address, hello → welcome, reports from an in-memory
 // spool within the real agent's ack window (16), cumulative acks, and after a close the real
-// agent's reconnect policy (agent/dist/transport: full-jitter backoff 1 s → 60 s, plus 0–10 s
-// after 1012/1013, Retry-After honoured after HTTP 429).
+// agent's reconnect policy (agent/dist/transport: full-jitter backoff 1 s → 60 s, plus a random
+// share of the spread a 1012/1013 close reason asks for (10 s at least), Retry-After honoured
+// after HTTP 429).
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import WebSocket from 'ws';
 import { Backoff } from '../../agent/dist/transport/backoff.js';
+import { reconnectWithinMs } from '../../shared/dist/close-codes.js';
 import { planReconnect } from '../../agent/dist/transport/reconnect.js';
 
 export const AGENT_VERSION = 'bench-sim';
@@ -149,13 +151,13 @@ export class SimAgent {
       this.onFrame(JSON.parse(String(data)));
     });
     ws.on('error', () => (this.ctx.counters.errors += 1));
-    ws.on('close', (code) => {
+    ws.on('close', (code, reason) => {
       if (this.ws === ws) this.ws = undefined;
       this.welcomed = false;
       if (!refusal) this.ctx.count('closes', code);
       if (this.ctx.mark !== undefined && this.droppedAt === undefined) this.droppedAt = Date.now();
       if (this.stopped) return;
-      const plan = planReconnect(refusal?.status ?? code, { backoff: this.backoff, revokedBackoffMs: 300_000 }, refusal?.retryAfterMs);
+      const plan = planReconnect(refusal?.status ?? code, { backoff: this.backoff, revokedBackoffMs: 300_000 }, refusal?.retryAfterMs, reconnectWithinMs(String(reason)));
       this.retryTimer = setTimeout(() => this.connect(), plan.delayMs);
     });
   }

@@ -1,6 +1,6 @@
 export { PROTOCOL_VERSION } from './version.js';
 export { LIMITS } from './limits.js';
-export { CloseCode, type CloseCodeValue } from './close-codes.js';
+export { CloseCode, type CloseCodeValue, reconnectWithinMs, reconnectWithinReason } from './close-codes.js';
 export { ErrorCode, type ErrorCodeValue, SiagaError } from './errors.js';
 export { describeIssues, type FieldIssue, fieldIssues, formatPath } from './issues.js';
 export { epochMs, labelName, metricKey, printable, seqNumber } from './primitives.js';

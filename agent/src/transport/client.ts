@@ -12,6 +12,7 @@ import {
   type OsInfo,
   parseCollectorFrame,
   PROTOCOL_VERSION,
+  reconnectWithinMs,
   type UpdateOffer,
 } from '@siaga/shared';
 import WebSocket from 'ws';
@@ -298,9 +299,15 @@ export class CollectorClient {
       if (this.ws === ws) this.ws = undefined;
       if (code === CloseCode.keyInvalid) this.opts.log.warn('node key revoked or invalid (4401): enrolling again after a long pause');
       if (code === CloseCode.duplicateIdentity) this.opts.log.error('another agent with this identity is connected (4409): is this machine a copy of another one?');
-      const plan = planReconnect(refusal?.status ?? code, { backoff: this.backoff, revokedBackoffMs: this.opts.revokedBackoffMs ?? 300_000, ...(this.opts.random ? { random: this.opts.random } : {}) }, refusal?.retryAfterMs);
+      const why = reason.toString('utf8');
+      const plan = planReconnect(
+        refusal?.status ?? code,
+        { backoff: this.backoff, revokedBackoffMs: this.opts.revokedBackoffMs ?? 300_000, ...(this.opts.random ? { random: this.opts.random } : {}) },
+        refusal?.retryAfterMs,
+        reconnectWithinMs(why),
+      );
       if (plan.reenroll) state.update({ nodeKey: undefined, hostId: undefined });
-      this.schedule(plan.delayMs, refusal ? `refused with HTTP ${refusal.status}` : `closed ${code} ${reason.toString('utf8')}`.trim());
+      this.schedule(plan.delayMs, refusal ? `refused with HTTP ${refusal.status}` : `closed ${code} ${why}`.trim());
     });
     ws.on('error', (err) => {
       if (!this.explainTls(err)) this.opts.log.debug({ err: err.message }, 'connection error');

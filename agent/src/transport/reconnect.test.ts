@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './backoff.js';
-import { DUPLICATE_MIN_MS, planReconnect, RESTART_SPREAD_MS } from './reconnect.js';
+import { DUPLICATE_MIN_MS, MAX_RESTART_SPREAD_MS, planReconnect, RESTART_SPREAD_MS } from './reconnect.js';
 
 const ctx = (random: () => number) => ({ backoff: new Backoff(1_000, 60_000, () => 0.5), revokedBackoffMs: 300_000, random });
 
@@ -23,6 +23,15 @@ describe('planReconnect', () => {
     expect(Math.max(...buckets)).toBeLessThan(2000 / 3);
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(500);
     expect(Math.max(...delays)).toBeLessThanOrEqual(1_000 + RESTART_SPREAD_MS);
+  });
+
+  it('spreads over what the collector asks for in its close reason: 10 s at least, 10 minutes at most', () => {
+    expect(planReconnect(1012, ctx(() => 1), 0, 100_000).delayMs).toBe(750 + 100_000);
+    expect(planReconnect(1013, ctx(() => 0.5), 0, 100_000).delayMs).toBe(750 + 50_000);
+    expect(planReconnect(1012, ctx(() => 1), 0, 2_000).delayMs).toBe(750 + RESTART_SPREAD_MS);
+    expect(planReconnect(1012, ctx(() => 1), 0, 86_400_000).delayMs).toBe(750 + MAX_RESTART_SPREAD_MS);
+    // Only a restart or overload spreads: an ordinary drop keeps its backoff.
+    expect(planReconnect(1006, ctx(() => 1), 0, 100_000).delayMs).toBe(750);
   });
 
   it('re-enrolls after a long pause when the key is refused (4401 or HTTP 401)', () => {

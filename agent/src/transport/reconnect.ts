@@ -3,6 +3,8 @@ import type { Backoff } from './backoff.js';
 
 /** Extra random delay after 1012/1013: the whole fleet hits a restarted or overloaded collector at once. */
 export const RESTART_SPREAD_MS = 10_000;
+/** The longest spread a collector may ask for in its close reason. */
+export const MAX_RESTART_SPREAD_MS = 600_000;
 /** A twin refused with 4409 waits at least this long: the other copy is alive. */
 export const DUPLICATE_MIN_MS = 30_000;
 
@@ -19,8 +21,11 @@ export interface ReconnectPlan {
   reenroll: boolean;
 }
 
-/** What to do after the WebSocket closed with `code` (or the upgrade was answered with an HTTP status). */
-export function planReconnect(code: number, ctx: ReconnectContext, retryAfterMs = 0): ReconnectPlan {
+/**
+ * What to do after the WebSocket closed with `code` (or the upgrade was answered with an HTTP
+ * status). `spreadMs`: the spread the collector asked for in its 1012/1013 close reason.
+ */
+export function planReconnect(code: number, ctx: ReconnectContext, retryAfterMs = 0, spreadMs = RESTART_SPREAD_MS): ReconnectPlan {
   const random = ctx.random ?? Math.random;
   switch (code) {
     case CloseCode.keyInvalid:
@@ -31,7 +36,7 @@ export function planReconnect(code: number, ctx: ReconnectContext, retryAfterMs 
       return { delayMs: Math.max(DUPLICATE_MIN_MS, ctx.backoff.next()), reenroll: false };
     case CloseCode.restarting:
     case CloseCode.tryLater:
-      return { delayMs: ctx.backoff.next() + Math.round(random() * RESTART_SPREAD_MS), reenroll: false };
+      return { delayMs: ctx.backoff.next() + Math.round(random() * Math.min(Math.max(spreadMs, RESTART_SPREAD_MS), MAX_RESTART_SPREAD_MS)), reenroll: false };
     default:
       return { delayMs: Math.max(ctx.backoff.next(), retryAfterMs), reenroll: false };
   }

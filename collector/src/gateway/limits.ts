@@ -28,6 +28,11 @@ export const gatewaySchema = z
     duplicateProbeMs: z.number().int().min(50).max(60_000).default(3_000),
     /** TCP + TLS + HTTP upgrade must complete within this time, or the socket is dropped. */
     handshakeTimeoutMs: z.number().int().min(200).max(120_000).default(10_000),
+    /**
+     * Agents per second a restarting collector asks its fleet to come back at: the 1012 close
+     * reason tells each agent to spread its reconnect over connected agents ÷ this (10 s at least).
+     */
+    reconnectRate: z.number().int().min(1).max(100_000).default(150),
     /** Time a peer has to answer our close frame before the socket is destroyed. */
     closeTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
     /** Open TCP connections (agents, API clients, half-open handshakes), in total and per source address. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, LIMITS } from '@siaga/shared';
+import { CloseCode, LIMITS, reconnectWithinReason } from '@siaga/shared';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { HostRecord, HostStore } from '../store/hosts.js';
 import { ConnectionAdmission } from './admission.js';
@@ -102,9 +102,13 @@ export class Gateway {
     return this.live.get(hostId);
   }
 
-  /** Closes every agent socket, e.g. with 1012 when the collector restarts. */
-  closeAll(code: number, reason: string): void {
+  /**
+   * Closes every agent socket, e.g. with 1012 when the collector restarts; the reason asks the
+   * fleet to spread its reconnects at `reconnectRate` agents a second.
+   */
+  closeAll(code: number, why: string): void {
     clearInterval(this.heartbeat);
+    const reason = reconnectWithinReason(why, Math.max(10, this.live.size / this.limits.reconnectRate));
     for (const conn of this.live.values()) conn.close(code, reason);
   }
 
