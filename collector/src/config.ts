@@ -50,9 +50,10 @@ const influxSchema = z
         /** Pace of draining, so catching up never starves live writes. */
         drainPointsPerSec: z.number().int().min(1).default(20_000),
         /**
-         * A batch InfluxDB has not confirmed after this long is also written to the spill and its
-         * reports are acknowledged from there (InfluxDB pauses writes while it snapshots and
-         * compacts); the spilled copy is skipped once InfluxDB takes the batch. 0: acks always wait for InfluxDB.
+         * A batch InfluxDB has not confirmed this long after its first points came is written to
+         * the spill and its reports are acknowledged from there (InfluxDB pauses writes while it
+         * snapshots and compacts, and falls behind bursts); a spilled copy is skipped once
+         * InfluxDB takes the batch. 0: acks always wait for InfluxDB.
          */
         slowWriteMs: z.number().int().min(0).max(60_000).default(500),
       })

@@ -281,6 +281,17 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ pointsWritten: 2, pointsDrained: 0 });
   });
 
+  it('counts the slow-write time from a batch's first points, so batching does not add to it', async () => {
+    fake.script('hang');
+    const s = await sink({ flushIntervalMs: 1_000, spill: { slowWriteMs: 1_200 } });
+    const written = s.write([pt('m', 1, 1)]);
+    expect(await state(written, 900)).toBe('pending');
+    // Formed after 1 s, the batch is acked 1.2 s after its point came, not 1.2 s after forming.
+    expect(await state(written, 800)).toBe('resolved');
+    expect(s.stats()).toMatchObject({ pointsSpilledSlow: 1 });
+    fake.release();
+  });
+
   it('a slow batch whose live write then fails is written from the spill', async () => {
     fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
     const s = await sink({ retries: 0, timeoutMs: 300, spill: { slowWriteMs: 100 } });

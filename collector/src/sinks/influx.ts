@@ -63,7 +63,7 @@ export interface InfluxSinkStats extends DeliveryCounters {
  * write beyond that waits, which slows acks and leaves the data in the agents' own spools.
  * A batch failing with 5xx, a timeout or a connection error is retried `retries` times with
  * jittered exponential backoff, then spilled; auth or database errors spill at once. A batch
- * InfluxDB has not confirmed within `spill.slowWriteMs` of being formed is acked from the spill
+ * InfluxDB has not confirmed within `spill.slowWriteMs` of its first points is acked from the spill
  * (docs/influxdb-writes.md). While
  * InfluxDB is unusable new batches go straight to the spill; the drain loop probes InfluxDB with
  * the oldest spilled batch and, once it answers, drains oldest first at `drainPointsPerSec`,
@@ -82,6 +82,7 @@ export class InfluxSink implements Sink {
   private readonly maxPending: number;
   private open = new LinesBuilder();
   private openWaiters: Waiter[] = [];
+  private openedAt = 0; // when the open batch's first points came
   private timer: NodeJS.Timeout | undefined;
   private readonly ready: Batch[] = [];
   private readonly admissions: Admission[] = [];
@@ -169,6 +170,7 @@ export class InfluxSink implements Sink {
 
   private enqueue(lines: readonly string[]): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.open.count === 0) this.openedAt = performance.now();
       this.open.pushAll(lines);
       this.openWaiters.push({ resolve, reject });
       if (this.open.count >= this.config.batchSize) this.flush();
@@ -183,7 +185,7 @@ export class InfluxSink implements Sink {
     const batch: Batch = { lines: this.open.take(), waiters: this.openWaiters };
     this.openWaiters = [];
     const slowMs = this.config.spill.slowWriteMs;
-    if (slowMs > 0) batch.slowTimer = setTimeout(() => this.slow(batch), slowMs);
+    if (slowMs > 0) batch.slowTimer = setTimeout(() => this.slow(batch), Math.max(0, slowMs - (performance.now() - this.openedAt)));
     this.ready.push(batch);
     this.pump();
   }
@@ -236,10 +238,9 @@ export class InfluxSink implements Sink {
   }
 
   /**
-   * InfluxDB has not confirmed a batch within `spill.slowWriteMs` of its forming. Still queued
-   * for a request slot, InfluxDB is behind: the batch leaves the queue for the spill, acked from
-   * there, and the drain writes it once InfluxDB has room. Being written (a snapshot or
-   * compaction holds InfluxDB's writes), a copy goes to the spill and the write goes on.
+   * InfluxDB has not confirmed a batch within `spill.slowWriteMs` of its first points. Still queued,
+   * InfluxDB is behind: the batch moves to the spill, acked from there, for the drain to write.
+   * Being written (InfluxDB snapshots or compacts), a copy goes to the spill and the write goes on.
    */
   private slow(batch: Batch): void {
     if (batch.settled) return;
