@@ -281,7 +281,7 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ pointsWritten: 2, pointsDrained: 0 });
   });
 
-  it('counts the slow-write time from a batch's first points, so batching does not add to it', async () => {
+  it("counts the slow-write time from a batch's first points, so batching does not add to it", async () => {
     fake.script('hang');
     const s = await sink({ flushIntervalMs: 1_000, spill: { slowWriteMs: 1_200 } });
     const written = s.write([pt('m', 1, 1)]);
