@@ -36,14 +36,26 @@ async function countLoss(influxUrl, fleet, sinceMs) {
   return { ...lostReports(acked, stored), acked: [...acked.values()].reduce((a, b) => a + b, 0) };
 }
 
-/** Waits until the collector's own sample says nothing is pending or spilled (it is written every 10 s). */
+/**
+ * Waits until the collector's own sample says nothing is pending or spilled (it is written every
+ * 10 s): as long as its spill keeps draining, and 120 s more at most once it stops shrinking.
+ */
 async function waitSettled(influxUrl, after, log) {
-  const deadline = Date.now() + 120_000;
+  const started = Date.now();
+  let deadline = started + 120_000;
+  let smallest = Infinity;
   for (;;) {
     const m = await lastSelfMetrics(influxUrl, 'siaga').catch(() => undefined);
-    if (m && m.time > after && m.influx_pending === 0 && m.influx_spill_backlog === 0) return m;
+    if (m && m.time > after && m.influx_pending === 0 && m.influx_spill_backlog === 0) {
+      log(`collector settled after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      return m;
+    }
+    if (m && m.time > after && m.influx_spill_backlog < smallest) {
+      smallest = m.influx_spill_backlog;
+      deadline = Date.now() + 120_000;
+    }
     if (Date.now() > deadline) {
-      log(`collector not settled after 120 s: ${JSON.stringify(m)}`);
+      log(`collector not settled: its spill stopped draining for 120 s: ${JSON.stringify(m)}`);
       return m;
     }
     await sleep(2_000);

@@ -60,7 +60,7 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly live = new Map<string, AgentConnection>();
   private readonly heartbeat: NodeJS.Timeout;
-  /** Connections that sent a frame or a pong since the last sweep. */
+  /** Connections that sent a message, a ping or a pong since the last sweep. */
   private readonly heard = new WeakSet<AgentConnection>();
   /** Connections pinged by the last sweep, after a quiet interval. */
   private readonly pinged = new WeakSet<AgentConnection>();
@@ -178,8 +178,9 @@ export class Gateway {
     this.live.set(host.id, conn);
     this.heard.add(conn);
     const heard = () => this.heard.add(conn);
-    ws.on('pong', heard);
     ws.on('message', heard);
+    ws.on('ping', heard);
+    ws.on('pong', heard);
     resumeReading(ws, 'admission');
   }
 

@@ -63,11 +63,10 @@ export interface InfluxSinkStats extends DeliveryCounters {
  * write beyond that waits, which slows acks and leaves the data in the agents' own spools.
  * A batch failing with 5xx, a timeout or a connection error is retried `retries` times with
  * jittered exponential backoff, then spilled; auth or database errors spill at once. A batch
- * InfluxDB has not confirmed within `spill.slowWriteMs` of its first points is acked from the spill
- * (docs/influxdb-writes.md). While
- * InfluxDB is unusable new batches go straight to the spill; the drain loop probes InfluxDB with
- * the oldest spilled batch and, once it answers, drains oldest first at `drainPointsPerSec`,
- * taking a request slot only when no live batch waits for one.
+ * unconfirmed `spill.slowWriteMs` after its first points is acked from the spill. While InfluxDB
+ * is unusable new batches go straight to the spill; the drain loop probes InfluxDB with the
+ * oldest spilled batch and, once it answers, drains oldest first at `drainPointsPerSec`, taking a
+ * request slot only when no live batch waits for one (docs/influxdb-writes.md).
  */
 export class InfluxSink implements Sink {
   readonly name = 'influx';
@@ -341,6 +340,7 @@ export class InfluxSink implements Sink {
       if (this.down === undefined) await this.until(() => this.ready.length === 0 && this.active < this.config.concurrency);
       if (this.closed) break;
       this.active++;
+      const sentAt = performance.now(); // the pace counts the request's own time
       const result = await this.deliverer.deliver(batch.lines).finally(() => this.active--);
       this.pump();
       this.changes.poke();
@@ -351,7 +351,7 @@ export class InfluxSink implements Sink {
         this.up();
         await this.spill.consume(batch);
         if (this.spill.stats().backlogPoints === 0) this.log.info({ drained: this.counts.pointsDrained }, 'InfluxDB spill drained');
-        await this.sleeper.sleep((batch.lines.count / this.config.spill.drainPointsPerSec) * 1000);
+        await this.sleeper.sleep((batch.lines.count / this.config.spill.drainPointsPerSec) * 1000 - (performance.now() - sentAt));
         continue;
       }
       this.goDown(result);
