@@ -39,7 +39,7 @@ export interface ClientOptions {
   log: Logger;
   /** Reports sent but not yet acknowledged, at most. */
   window?: number;
-  /** A collector that does not answer a ping within this long is taken for gone (reconnect). */
+  /** A collector silent this long is pinged; no answer within this long again and it is taken for gone (reconnect). */
   heartbeatMs?: number;
   /** Backoff after the collector refused the node key (4401): long, so a revoked fleet stays quiet. */
   revokedBackoffMs?: number;

@@ -23,7 +23,7 @@ interface Batch {
   waiters: Waiter[];
   /** Its waiters were answered (by InfluxDB, or by the spill when InfluxDB was slow). */
   settled?: boolean;
-  /** Runs `spill.slowWriteMs` after the batch was formed, unless InfluxDB confirmed it by then. */
+  /** Fires `spill.slowWriteMs` after the batch's first points came, unless InfluxDB confirmed it by then. */
   slowTimer?: NodeJS.Timeout;
   /** Its copy in the spill, made while the live write was slow. */
   slow?: SlowWrite;
