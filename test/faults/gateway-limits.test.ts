@@ -214,7 +214,7 @@ describe('gateway limits against a real collector process', () => {
     await waitFor(() => collector.lines.find((l) => l.msg === 'agent did not answer the heartbeat: dropping its connection' && l.host === silent.hostId), 'the heartbeat drop in the log', 5_000);
   });
 
-  it('pings only a quiet connection: an agent that keeps reporting is not pinged, a quiet one is and stays while it answers', async () => {
+  it('pings only a connection quiet either way: an agent that keeps reporting (and is acked) is not pinged, a quiet one is and stays while it answers', async () => {
     const agent = await legitAgent(collector.url);
     let pings = 0;
     agent.ws.on('ping', () => (pings += 1));
@@ -224,6 +224,14 @@ describe('gateway limits against a real collector process', () => {
     clearInterval(reporting);
     expect(pings, 'pings while reporting every 100 ms (heartbeat 400 ms)').toBe(0);
     await new Promise((r) => setTimeout(r, 1_600));
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(agent.ws.readyState).toBe(WebSocket.OPEN);
+    // Talking but sent nothing back (frames the collector does not answer, as reports whose acks
+    // wait behind a backlog): pinged, so the agent hears the collector is there.
+    pings = 0;
+    const talking = setInterval(() => agent.send({ v: 1, type: 'error', code: 'SIAGA_ERR_TEST', message: 'no answer expected' }), 100);
+    await new Promise((r) => setTimeout(r, 1_600));
+    clearInterval(talking);
     expect(pings).toBeGreaterThanOrEqual(1);
     expect(agent.ws.readyState).toBe(WebSocket.OPEN);
     agent.ws.close();

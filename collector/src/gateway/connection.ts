@@ -69,6 +69,8 @@ export class AgentConnection {
   private readonly held: HeldFrames | undefined;
   /** Collector clock minus agent clock, from `hello` (network delay included). */
   clockSkewMs = 0;
+  /** A frame went to the agent since the gateway's last heartbeat sweep (it cleared this). */
+  spoke = false;
   readonly connectedAt: number;
 
   constructor(
@@ -102,6 +104,7 @@ export class AgentConnection {
       return;
     }
     this.ws.send(JSON.stringify(frame));
+    this.spoke = true;
   }
 
   close(code: number, reason: string): void {

@@ -185,25 +185,25 @@ export class Gateway {
   }
 
   /**
-   * Pings the connections that were quiet since the last sweep; one that did not answer that
-   * ping by the next sweep is dropped, unless the collector itself stopped reading it (its pong
-   * waits unread behind its reports). A connection that delivered a frame needs no ping: an
-   * agent reporting every 15 s is never pinged, and 15,000 of them cost no extra frames.
+   * Pings each connection that was quiet either way since the last sweep. One that sent nothing
+   * and did not answer the previous ping either is dropped, unless the collector itself stopped
+   * reading it (its pong waits unread behind its reports). One that sent frames but was sent
+   * none (its acks wait behind a backlog) is pinged so the agent knows the collector is there.
+   * An agent reporting every 15 s, acked as often, is never pinged: 15,000 of them cost no
+   * heartbeat frames.
    */
   private sweep(): void {
     for (const conn of this.live.values()) {
-      if (this.heard.has(conn)) {
-        this.heard.delete(conn);
-        this.pinged.delete(conn);
-        continue;
-      }
-      if (this.pinged.has(conn) && !conn.heldBack) {
+      const heard = this.heard.delete(conn);
+      const spoke = conn.spoke;
+      conn.spoke = false;
+      if (heard) this.pinged.delete(conn);
+      else if (this.pinged.has(conn) && !conn.heldBack) {
         this.opts.log.info({ host: conn.host.id, hostname: conn.host.hostname }, 'agent did not answer the heartbeat: dropping its connection');
         conn.ws.terminate();
         continue;
-      }
-      this.pinged.add(conn);
-      conn.ws.ping();
+      } else this.pinged.add(conn);
+      if (!heard || !spoke) conn.ws.ping();
     }
   }
 }
