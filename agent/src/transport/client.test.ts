@@ -114,26 +114,30 @@ describe('CollectorClient reactions', () => {
   };
 
   /**
-   * Accepts upgrades and stops reading them (a collector too busy to read: no pongs), pinging each
-   * every `pingEveryMs` when given. The returned function ends them all.
+   * Accepts upgrades and, with `reads: false`, stops reading them (a collector too busy to read:
+   * no pongs); pings each every `pingEveryMs` when given. Counts the agent's pings it reads;
+   * `end` closes them all.
    */
-  const busyCollector = (pingEveryMs?: number) => {
+  const stubCollector = ({ reads, pingEveryMs }: { reads: boolean; pingEveryMs?: number }) => {
+    const seen = { pings: 0 };
     const sockets: Array<import('ws').WebSocket> = [];
     const timers: NodeJS.Timeout[] = [];
     collector.answer = (socket, req, head) =>
       collector.wss.handleUpgrade(req, socket, head, (ws) => {
         sockets.push(ws);
-        ws.pause();
+        if (reads) ws.on('ping', () => (seen.pings += 1));
+        else ws.pause();
         if (pingEveryMs) timers.push(setInterval(() => ws.ping(), pingEveryMs));
       });
-    return () => {
+    const end = () => {
       for (const t of timers) clearInterval(t);
       for (const ws of sockets) ws.terminate();
     };
+    return { seen, end };
   };
 
   it('drops a collector that answers nothing: no pong, no frame', async () => {
-    const end = busyCollector();
+    const { end } = stubCollector({ reads: false });
     makeClient({ heartbeatMs: 150, random: () => 0 }).client.start();
     try {
       await scheduled();
@@ -144,7 +148,7 @@ describe('CollectorClient reactions', () => {
   });
 
   it('keeps a collector that does not read the connection but pings it (a loaded collector)', async () => {
-    const end = busyCollector(100);
+    const { end } = stubCollector({ reads: false, pingEveryMs: 100 });
     makeClient({ heartbeatMs: 150 }).client.start();
     try {
       await new Promise((r) => setTimeout(r, 1_500));
@@ -155,26 +159,8 @@ describe('CollectorClient reactions', () => {
     }
   });
 
-  /** Accepts upgrades, reads them (answering pings) and pings each every `pingEveryMs` when given; counts the agent's pings. */
-  const readingCollector = (pingEveryMs?: number) => {
-    const seen = { pings: 0 };
-    const sockets: Array<import('ws').WebSocket> = [];
-    const timers: NodeJS.Timeout[] = [];
-    collector.answer = (socket, req, head) =>
-      collector.wss.handleUpgrade(req, socket, head, (ws) => {
-        sockets.push(ws);
-        ws.on('ping', () => (seen.pings += 1));
-        if (pingEveryMs) timers.push(setInterval(() => ws.ping(), pingEveryMs));
-      });
-    const end = () => {
-      for (const t of timers) clearInterval(t);
-      for (const ws of sockets) ws.terminate();
-    };
-    return { seen, end };
-  };
-
   it('does not ping a collector that keeps sending frames', async () => {
-    const talking = readingCollector(50);
+    const talking = stubCollector({ reads: true, pingEveryMs: 50 });
     makeClient({ heartbeatMs: 150 }).client.start();
     try {
       await new Promise((r) => setTimeout(r, 1_000));
@@ -186,7 +172,7 @@ describe('CollectorClient reactions', () => {
   });
 
   it('pings a silent collector that answers, and keeps it', async () => {
-    const silent = readingCollector();
+    const silent = stubCollector({ reads: true });
     makeClient({ heartbeatMs: 150 }).client.start();
     try {
       await new Promise((r) => setTimeout(r, 1_000));
