@@ -91,6 +91,7 @@ const commands = {
   /** Starts timing a reconnect storm: from now on, when each agent drops and when it is back. */
   mark({ at }) {
     ctx.mark = at;
+    ctx.timeline = {};
     for (const a of agents) {
       a.droppedAt = undefined;
       a.backAt = undefined;
@@ -101,7 +102,7 @@ const commands = {
   /** For the storm: ms from the mark until each agent that dropped was welcomed again. */
   reconnects() {
     const dropped = agents.filter((a) => a.droppedAt !== undefined);
-    return { dropped: dropped.length, back: dropped.filter((a) => a.backAt !== undefined).map((a) => a.backAt - ctx.mark), welcomed: agents.filter((a) => a.welcomed).length };
+    return { dropped: dropped.length, back: dropped.filter((a) => a.backAt !== undefined).map((a) => a.backAt - ctx.mark), welcomed: agents.filter((a) => a.welcomed).length, timeline: ctx.timeline };
   },
 
   stop() {

@@ -111,7 +111,15 @@ export class Fleet {
 
   async reconnects() {
     const parts = await this.all('reconnects');
-    return { dropped: parts.reduce((n, p) => n + p.dropped, 0), welcomed: parts.reduce((n, p) => n + p.welcomed, 0), back: parts.flatMap((p) => p.back).sort((a, b) => a - b) };
+    const timeline = {};
+    for (const p of parts) {
+      for (const [kind, row] of Object.entries(p.timeline)) {
+        const sum = (timeline[kind] ??= []);
+        row.forEach((n, i) => (sum[i] = (sum[i] ?? 0) + (n ?? 0)));
+      }
+    }
+    for (const row of Object.values(timeline)) for (let i = 0; i < row.length; i++) row[i] ??= 0;
+    return { dropped: parts.reduce((n, p) => n + p.dropped, 0), welcomed: parts.reduce((n, p) => n + p.welcomed, 0), back: parts.flatMap((p) => p.back).sort((a, b) => a - b), timeline };
   }
 
   async stop() {

@@ -236,12 +236,14 @@ export async function run({ argv, root, log }) {
         refusals: Object.fromEntries(Object.entries(after.refusals).map(([k, v]) => [k, v - (before.refusals[k] ?? 0)]).filter(([, v]) => v > 0)),
         closes: Object.fromEntries(Object.entries(after.closes).map(([k, v]) => [k, v - (before.closes[k] ?? 0)]).filter(([, v]) => v > 0)),
         connects: after.connects - before.connects,
+        timeline: r.timeline,
         collectorHwmMb: (readProc(collector.pid)?.hwmKb ?? 0) / 1024,
         procs,
       };
       await fleet.all('drain', { timeoutMs: 180_000 });
       await waitSettled(influxd.url, Date.now(), log);
       phases.storm.loss = await countLoss(influxd.url, fleet, runStartMs);
+      for (const [kind, row] of Object.entries(r.timeline)) log(`storm per 10 s, ${kind}: ${row.join(' ')}`);
       log(`storm: 99 % back after ${phases.storm.p99Sec ?? '–'} s; refusals ${JSON.stringify(phases.storm.refusals)}; closes ${JSON.stringify(phases.storm.closes)}; lost ${phases.storm.loss.lost}`);
     }
 

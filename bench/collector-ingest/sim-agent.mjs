@@ -28,6 +28,16 @@ export class SimContext {
     /** @type {import('./stats.mjs').LatencyHistogram | undefined} */
     this.latency = undefined;
     this.mark = undefined;
+    /** After the mark: what happened in each 10 s since it, by kind (connect, welcome, close 1006, error ECONNREFUSED…). */
+    this.timeline = {};
+  }
+
+  /** Counts one event in its 10 s bucket after the mark (nothing before a mark). */
+  event(kind) {
+    if (this.mark === undefined) return;
+    const bucket = Math.floor((Date.now() - this.mark) / 10_000);
+    const row = (this.timeline[kind] ??= []);
+    row[bucket] = (row[bucket] ?? 0) + 1;
   }
 
   count(table, key) {
@@ -115,6 +125,7 @@ export class SimAgent {
   connect() {
     if (this.stopped) return;
     this.ctx.counters.connects += 1;
+    this.ctx.event('connect');
     const ws = new WebSocket(this.ctx.wsUrl, {
       headers: { authorization: `Bearer ${this.nodeKey}` },
       perMessageDeflate: false,
@@ -150,11 +161,15 @@ export class SimAgent {
       alive();
       this.onFrame(JSON.parse(String(data)));
     });
-    ws.on('error', () => (this.ctx.counters.errors += 1));
+    ws.on('error', (err) => {
+      this.ctx.counters.errors += 1;
+      this.ctx.event(`error ${err.code ?? err.message.slice(0, 40)}`);
+    });
     ws.on('close', (code, reason) => {
       if (this.ws === ws) this.ws = undefined;
-      this.welcomed = false;
       if (!refusal) this.ctx.count('closes', code);
+      this.ctx.event(refusal ? `refused ${refusal.status}` : `close ${code}${this.welcomed ? '' : ' before welcome'}`);
+      this.welcomed = false;
       if (this.ctx.mark !== undefined && this.droppedAt === undefined) this.droppedAt = Date.now();
       if (this.stopped) return;
       const plan = planReconnect(refusal?.status ?? code, { backoff: this.backoff, revokedBackoffMs: 300_000 }, refusal?.retryAfterMs, reconnectWithinMs(String(reason)));
@@ -167,6 +182,7 @@ export class SimAgent {
       case 'welcome':
         this.welcomed = true;
         this.ctx.counters.welcomes += 1;
+        this.ctx.event('welcome');
         this.backoff.reset();
         this.policyVersion = frame.policy.version;
         if (frame.ackedSeq > this.seq) this.seq = frame.ackedSeq;

@@ -52,6 +52,13 @@ function answersPing(ws: WebSocket, timeoutMs: number): Promise<boolean> {
 }
 
 /**
+ * The heartbeat visits one slice of the connections every 1/SWEEP_SLICES of its interval, each
+ * connection once per interval: pinging 15,000 quiet connections in one turn held the event loop
+ * for half a second.
+ */
+const SWEEP_SLICES = 10;
+
+/**
  * The `/v1/agent` WebSocket endpoint. Connection caps and the handshake deadline apply before
  * anything is read; the upgrade rate and the node key are checked before the upgrade, so an
  * unauthenticated client never gets a WebSocket. Keeps the registry of live agent connections.
@@ -64,6 +71,9 @@ export class Gateway {
   private readonly heard = new WeakSet<AgentConnection>();
   /** Connections pinged by the last sweep, after a quiet interval. */
   private readonly pinged = new WeakSet<AgentConnection>();
+  private readonly slices = Array.from({ length: SWEEP_SLICES }, () => new Set<AgentConnection>());
+  private joined = 0;
+  private sweeps = 0;
   private readonly limits: GatewayLimits;
   private readonly upgrades: KeyedRateLimiter;
   readonly admission: ConnectionAdmission;
@@ -90,7 +100,7 @@ export class Gateway {
       ...closeTimeout,
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    this.heartbeat = setInterval(() => this.sweep(), this.limits.heartbeatIntervalMs);
+    this.heartbeat = setInterval(() => this.sweep(), this.limits.heartbeatIntervalMs / SWEEP_SLICES);
     this.heartbeat.unref();
   }
 
@@ -172,10 +182,12 @@ export class Gateway {
       budget: this.budget,
       onClose: (c) => {
         if (this.live.get(c.host.id) === c) this.live.delete(c.host.id);
+        for (const slice of this.slices) slice.delete(c);
         this.opts.onClose?.(c);
       },
     }, address);
     this.live.set(host.id, conn);
+    this.slices[this.joined++ % SWEEP_SLICES]?.add(conn);
     this.heard.add(conn);
     const heard = () => this.heard.add(conn);
     ws.on('message', heard);
@@ -185,15 +197,15 @@ export class Gateway {
   }
 
   /**
-   * Pings each connection that was quiet either way since the last sweep. One that sent nothing
-   * and did not answer the previous ping either is dropped, unless the collector itself stopped
+   * Sweeps one slice: pings each of its connections that was quiet either way since its last
+   * sweep. One that sent nothing and did not answer the previous ping either is dropped, unless the collector itself stopped
    * reading it (its pong waits unread behind its reports). One that sent frames but was sent
    * none (its acks wait behind a backlog) is pinged so the agent knows the collector is there.
    * An agent reporting every 15 s, acked as often, is never pinged: 15,000 of them cost no
    * heartbeat frames.
    */
   private sweep(): void {
-    for (const conn of this.live.values()) {
+    for (const conn of this.slices[this.sweeps++ % SWEEP_SLICES] ?? []) {
       const heard = this.heard.delete(conn);
       const spoke = conn.spoke;
       conn.spoke = false;

@@ -61,12 +61,9 @@ export class Ingest {
       }
     }
     try {
-      let lines: string[] | undefined;
-      let points: ReturnType<typeof reportPoints> | undefined;
-      const stored = this.sinks.length > 0 ? this.thinning.thin(host.id, frame) : frame;
-      const written = Promise.all(this.sinks.map((s) => (s.writeLines ? s.writeLines((lines ??= reportLines(host, stored))) : s.write((points ??= reportPoints(host, stored))))));
+      const written = this.write(host, frame);
       const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: text ?? JSON.stringify(frame) };
-      return written.then(() => this.recorder.record(row));
+      return this.recordAfter(written, row);
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -75,5 +72,27 @@ export class Ingest {
   /** Commits reports the sinks already hold (on shutdown, before the store closes). */
   flush(): void {
     this.recorder.flush();
+  }
+
+  // The two steps are separate functions on purpose: a closure keeps its function's whole scope
+  // alive, and a parsed report or its lines held until the write is confirmed (half a second
+  // under load) outlived the young generation, which made the garbage collector the collector's
+  // largest cost at 15,000 agents.
+
+  private write(host: HostRecord, frame: ReportFrame): Promise<unknown> {
+    if (this.sinks.length === 0) return Promise.resolve();
+    const stored = this.thinning.thin(host.id, frame);
+    let lines: string[] | undefined;
+    let points: ReturnType<typeof reportPoints> | undefined;
+    const writes: Promise<void>[] = [];
+    for (const sink of this.sinks) {
+      if (sink.writeLines) writes.push(sink.writeLines((lines ??= reportLines(host, stored))));
+      else writes.push(sink.write((points ??= reportPoints(host, stored))));
+    }
+    return writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes);
+  }
+
+  private recordAfter(written: Promise<unknown>, row: ReportRecord): Promise<void> {
+    return written.then(() => this.recorder.record(row));
   }
 }
