@@ -90,9 +90,15 @@ async function window(fleet, watch, sec, log, label, influxUrl) {
   const selfLast = await lastSelfMetrics(influxUrl, 'siaga');
   const samples = await selfMetricsSince(influxUrl, 'siaga', startedAt);
   const worst = (field) => Math.max(0, ...samples.map((x) => Number(x[field] ?? 0)));
+  const median = (field) => {
+    const v = samples.map((x) => Number(x[field] ?? 0)).sort((a, b) => a - b);
+    return v.length > 0 ? v[v.length >> 1] : 0;
+  };
   const loopDelay = { p99Ms: worst('event_loop_delay_p99_ms'), maxMs: worst('event_loop_delay_max_ms') };
+  // As the collector sees them: frame read → ack sent, and a spill append's write + fdatasync.
+  const inside = { ackP99Ms: median('report_ack_p99_ms'), ackWorstP99Ms: worst('report_ack_p99_ms'), spillP99Ms: median('influx_spill_append_p99_ms'), spillWorstP99Ms: worst('influx_spill_append_p99_ms') };
   const spilledSlow = (selfLast?.influx_spilled_slow ?? 0) - (selfFirst?.influx_spilled_slow ?? 0);
-  return { sec: s, first, last, latency, procs, loopDelay, spilledSlow, selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
+  return { sec: s, first, last, latency, procs, loopDelay, inside, spilledSlow, selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
 }
 
 export async function run({ argv, root, log }) {

@@ -15,6 +15,7 @@ import { BoardServices } from './board-services.js';
 import type { CollectorConfig } from './config.js';
 import { downloadsRouter } from './downloads/router.js';
 import { EventLoopDelay } from './event-loop-delay.js';
+import { LatencyWindow } from './latency-window.js';
 import { serverTimeouts } from './gateway/admission.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
@@ -69,6 +70,8 @@ export class Collector {
   private readonly sinks: Sink[] = [];
   private readonly selfMetrics: SelfMetrics;
   private readonly loopDelay = new EventLoopDelay();
+  /** From a report's frame being read to its ack. */
+  private readonly ackTimes = new LatencyWindow();
   private framesInvalid = 0;
   private readonly server: http.Server | https.Server;
   private readonly storeChanges: StoreChangeWatcher;
@@ -154,6 +157,7 @@ export class Collector {
       updateOffer: (host) => offerFor(config.updates, this.releases, host),
       onInventory: (conn, frame) => this.inventory.receive(conn, conn.host, frame),
       onHeard: (conn, at) => this.readiness.heard(conn.host.id, at),
+      onAcked: (ms) => this.ackTimes.record(ms),
       onGoodbye: (conn, reason) => {
         log.info({ host: conn.host.id, reason }, 'agent said goodbye');
         this.readiness.goodbye(conn.host, reason, now());
@@ -173,11 +177,12 @@ export class Collector {
     });
     this.selfMetrics.add(() => ({ alerts_firing: this.alerts.counters().firing }));
     this.selfMetrics.add(() => this.loopDelay.fields());
+    this.selfMetrics.add(() => this.ackTimes.fields('report_ack'));
     this.selfMetrics.add(() => {
       const b = this.gateway.budget.stats();
       return { reports_in_work: b.inWork, frames_held_bytes: b.heldBytes, agents_waiting: b.waiting, agents_waited_total: b.waits };
     });
-    for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => influxFields(sink.stats()));
+    for (const sink of this.sinks) if (sink instanceof InfluxSink) this.selfMetrics.add(() => ({ ...influxFields(sink.stats()), ...sink.spill.appendTimes.fields('influx_spill_append') }));
     // Hosts revoked from the command line while the collector runs lose their connection (4401).
     this.storeChanges = new StoreChangeWatcher(this.db, config.gateway.revocationCheckMs);
     this.storeChanges.onChange(() => {

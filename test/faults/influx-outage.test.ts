@@ -111,5 +111,11 @@ describe('InfluxDB outage under load (real influxd, collector and agents)', () =
     expect(Number(self[1])).toBeGreaterThan(0);
     expect(Number(self[2])).toBe(Number(self[1]));
     expect(Number(self[3])).toBe(0);
+    // And how long the acks took, the spilled ones waiting on the spill's fdatasync.
+    const [times] = await influx.query('SELECT max(report_ack_p99_ms), max(report_ack_max_ms), max(influx_spill_append_p99_ms) FROM "siaga_collector"', DB);
+    const [, ackP99, ackMax, spillP99] = (times?.series?.[0]?.values[0] ?? []).map(Number);
+    expect(ackP99).toBeGreaterThan(0);
+    expect(ackMax).toBeGreaterThanOrEqual(ackP99 as number);
+    expect(spillP99).toBeGreaterThan(0);
   });
 });

@@ -40,6 +40,8 @@ export interface ConnectionDeps {
   /** The agent build a host should run, told in `welcome` and `policy` (automatic updates). */
   updateOffer?: (host: HostRecord) => UpdateOffer | undefined;
   onClose?: (conn: AgentConnection) => void;
+  /** A report was acked, `ms` after its frame was read. */
+  onAcked?: (ms: number) => void;
   /** Bytes queued towards an agent that does not read, at most; beyond it the socket is dropped. */
   maxBufferedBytes?: number;
   /** Reports held between reading and acking, over all connections (backpressure). */
@@ -253,7 +255,10 @@ export class AgentConnection {
     this.ackChain = this.ackChain
       .then(() => stored)
       .then(
-        () => this.ack(seq),
+        () => {
+          this.ack(seq);
+          this.deps.onAcked?.(this.deps.now() - receivedAt);
+        },
         (err: Error) => {
           // Not stored: close so the agent resends from its spool; never ack what is not durable.
           this.deps.log.error({ host: this.host.id, seq, err: err.message }, 'report not stored; asking the agent to retry');

@@ -74,7 +74,7 @@ export class InfluxSink implements Sink {
   onHealth: ((ok: boolean, error?: string) => void) | undefined;
   private readonly admin: InfluxAdmin;
   private readonly writer: LineWriter;
-  private readonly spill: Spill;
+  readonly spill: Spill; // public for its append times (self-metrics)
   private readonly deadLetter: DeadLetter;
   private readonly deliverer: BatchDeliverer;
   private readonly sleeper = new Sleeper();

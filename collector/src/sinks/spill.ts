@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, SiagaError } from '@siaga/shared';
+import { LatencyWindow } from '../latency-window.js';
 import type { Lines } from './lines.js';
 import { decodeRecord, encodeRecord, HEADER_BYTES, readHeader } from './spill-record.js';
 
@@ -53,6 +54,7 @@ export interface SpillPosition {
 interface QueuedAppend {
   record: Buffer;
   points: number;
+  queuedAt: number;
   resolve: (position: SpillPosition) => void;
   reject: (err: Error) => void;
 }
@@ -76,6 +78,8 @@ export class Spill {
   private queuedBytes = 0;
   private corrupt = 0;
   private closed = false;
+  /** From an append's call to its fdatasync: what an ack from the spill waits for. */
+  readonly appendTimes = new LatencyWindow();
 
   private constructor(
     readonly dir: string,
@@ -108,7 +112,7 @@ export class Spill {
     if (this.stats().diskBytes + this.queuedBytes + record.length > this.opts.maxBytes) return Promise.reject(new SpillFullError(this.opts.maxBytes));
     this.queuedBytes += record.length;
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, points: lines.count, resolve, reject });
+      this.queue.push({ record, points: lines.count, queuedAt: performance.now(), resolve, reject });
       this.writing ??= this.writeQueued();
     });
   }
@@ -226,7 +230,9 @@ export class Spill {
         let offset = segment.size;
         segment.size += bytes.length;
         segment.points += group.reduce((n, g) => n + g.points, 0);
+        const now = performance.now();
         for (const g of group) {
+          this.appendTimes.record(now - g.queuedAt);
           g.resolve({ segment: segment.id, offset });
           offset += g.record.length;
         }
@@ -252,7 +258,7 @@ export class Spill {
     }
     const id = this.nextId++;
     const file = await open(this.segmentPath(id), 'wx', 0o600);
-    syncDirectory(this.dir);
+    await syncDirectory(this.dir);
     const segment: Segment = { id, size: 0, pos: 0, points: 0 };
     this.segments.push(segment);
     this.active = { segment, file };
@@ -284,14 +290,14 @@ export class Spill {
 }
 
 /** Makes a new file's directory entry durable (Linux, macOS); not possible on Windows. */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
   try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
+    handle = await open(dir, 'r');
+    await handle.sync();
   } catch {
     // best effort
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    await handle?.close();
   }
 }
