@@ -30,6 +30,7 @@ import { influxFields, SelfMetrics } from './selfmetrics.js';
 import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
 import { StoreChangeWatcher } from './store/change-watcher.js';
+import { Checkpointer } from './store/checkpointer.js';
 import { type Db, openDatabase } from './store/db.js';
 import { HostEventStore } from './store/host-events.js';
 import { HostStore } from './store/hosts.js';
@@ -75,6 +76,7 @@ export class Collector {
   private framesInvalid = 0;
   private readonly server: http.Server | https.Server;
   private readonly storeChanges: StoreChangeWatcher;
+  private readonly checkpointer: Checkpointer;
   private readonly gateway: Gateway;
 
   constructor(
@@ -83,6 +85,7 @@ export class Collector {
     now: () => number = Date.now,
   ) {
     this.db = openDatabase(config.dataDir);
+    this.checkpointer = new Checkpointer(this.db, log);
     this.hosts = new HostStore(this.db);
     this.secrets = new SecretStore(this.db);
     this.events = new HostEventStore(this.db);
@@ -249,6 +252,7 @@ export class Collector {
     this.board.stop();
     await this.notifier.stop();
     this.ingest.flush();
+    await this.checkpointer.stop();
     this.db.close();
   }
 

@@ -13,13 +13,11 @@ import { Spill, SpillFullError, type SpillStats } from './spill.js';
 import { StateChanges } from './state-changes.js';
 import type { Point, Sink } from './types.js';
 
-interface Waiter {
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
+type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
 interface Batch {
   lines: Lines;
+  openedAt: number; // when its first points came
   waiters: Waiter[];
   /** Its waiters were answered (by InfluxDB, or by the spill when InfluxDB was slow). */
   settled?: boolean;
@@ -54,19 +52,13 @@ export interface InfluxSinkStats extends DeliveryCounters {
 }
 
 /**
- * The InfluxDB sink. `write` resolves once InfluxDB accepted the points, or refused them for good
- * (they are then in the dead-letter file), or they are fdatasynced in the spill; it rejects only
- * when the spill is full or broken, and the agent then keeps the report and sends it again.
- *
- * Batches leave at `batchSize` points or after `flushIntervalMs`, at most `concurrency` requests
- * at a time. At most `maxPendingPoints` (plus one report) are batched, queued or in flight; a
- * write beyond that waits, which slows acks and leaves the data in the agents' own spools.
- * A batch failing with 5xx, a timeout or a connection error is retried `retries` times with
- * jittered exponential backoff, then spilled; auth or database errors spill at once. A batch
- * unconfirmed `spill.slowWriteMs` after its first points is acked from the spill. While InfluxDB
- * is unusable new batches go straight to the spill; the drain loop probes InfluxDB with the
- * oldest spilled batch and, once it answers, drains oldest first at `drainPointsPerSec`, taking a
- * request slot only when no live batch waits for one (docs/influxdb-writes.md).
+ * The InfluxDB sink. `write` resolves once InfluxDB accepted the points, refused them for good
+ * (dead-letter file) or they are fdatasynced in the spill; it rejects only when the spill is full
+ * or broken (the agent keeps the report and sends it again). Batches leave at `batchSize` points
+ * or after `flushIntervalMs`, `concurrency` requests at a time, at most `maxPendingPoints` pending
+ * (backpressure). Failed batches are retried, then spilled; one InfluxDB is slow to confirm is
+ * acked from the spill; the drain writes the spill to InfluxDB oldest first, probing it while it
+ * is down and taking a request slot only when no live batch waits (docs/influxdb-writes.md).
  */
 export class InfluxSink implements Sink {
   readonly name = 'influx';
@@ -181,10 +173,10 @@ export class InfluxSink implements Sink {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.open.count === 0) return;
-    const batch: Batch = { lines: this.open.take(), waiters: this.openWaiters };
+    const batch: Batch = { lines: this.open.take(), openedAt: this.openedAt, waiters: this.openWaiters };
     this.openWaiters = [];
     const slowMs = this.config.spill.slowWriteMs;
-    if (slowMs > 0) batch.slowTimer = setTimeout(() => this.slow(batch), Math.max(0, slowMs - (performance.now() - this.openedAt)));
+    if (slowMs > 0) batch.slowTimer = setTimeout(() => this.slow(batch), Math.max(0, slowMs - (performance.now() - batch.openedAt)));
     this.ready.push(batch);
     this.pump();
   }
@@ -197,6 +189,10 @@ export class InfluxSink implements Sink {
         continue;
       }
       this.active++;
+      if (this.slowWrites.slowLately() && batch.slowTimer) {
+        clearTimeout(batch.slowTimer);
+        batch.slow = this.spillSlow(batch);
+      }
       this.track(
         this.sendLive(batch).finally(() => {
           this.active--;
@@ -213,6 +209,7 @@ export class InfluxSink implements Sink {
       for (let attempt = 0; ; attempt++) {
         const result = await this.deliverer.deliver(lines);
         if (result.kind === 'done') {
+          if (performance.now() - batch.openedAt > this.config.spill.slowWriteMs) this.slowWrites.sawSlow();
           this.up();
           if (batch.slow) batch.slow.outcome = 'written';
           return this.settle(batch);
@@ -243,6 +240,7 @@ export class InfluxSink implements Sink {
    */
   private slow(batch: Batch): void {
     if (batch.settled) return;
+    this.slowWrites.sawSlow();
     const queued = this.ready.indexOf(batch);
     if (queued < 0) {
       batch.slow = this.spillSlow(batch);
