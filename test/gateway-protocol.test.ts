@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningCollector, startCollector } from './harness/processes.js';
 import { RawAgent } from './harness/raw-agent.js';
@@ -140,6 +142,10 @@ describe('collector gateway and enrollment', () => {
       await restarting.stop();
       // Two agents at one a second would be 2 s: never less than 10 s.
       for (const c of await Promise.all(closed)) expect(c).toEqual({ code: 1012, reason: 'collector restarting; reconnect within 10 s' });
+      // The next start reads what it told them: no host is offline before that window is over.
+      const notice = JSON.parse(readFileSync(path.join(restarting.dataDir, 'restart-notice.json'), 'utf8'));
+      expect(notice.reconnectWithinSec).toBe(10);
+      expect(Math.abs(notice.stoppedAt - Date.now())).toBeLessThan(60_000);
     } finally {
       own.remove();
     }

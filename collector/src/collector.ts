@@ -16,6 +16,7 @@ import type { CollectorConfig } from './config.js';
 import { downloadsRouter } from './downloads/router.js';
 import { EventLoopDelay } from './event-loop-delay.js';
 import { LatencyWindow } from './latency-window.js';
+import { saveRestartNotice, takeRestartNotice } from './restart-notice.js';
 import { serverTimeouts } from './gateway/admission.js';
 import { Gateway } from './gateway/server.js';
 import { Ingest } from './ingest/ingest.js';
@@ -94,7 +95,9 @@ export class Collector {
     this.policies = new FilePolicyProvider(config.policyFile, log);
     this.releases = new ReleaseCatalog(config.packages.dir, log);
     const readinessStore = new ReadinessStore(this.db);
-    this.readiness = new ReadinessEngine({ hosts: this.hosts, policies: this.policies, store: readinessStore, write: (points) => this.writePoints(points), log, now });
+    const agentsBackBy = takeRestartNotice(config.dataDir);
+    if (agentsBackBy > now()) log.info({ until: new Date(agentsBackBy).toISOString() }, 'the agents were asked to reconnect spread over a window: no host is judged offline before it is over');
+    this.readiness = new ReadinessEngine({ hosts: this.hosts, policies: this.policies, store: readinessStore, write: (points) => this.writePoints(points), log, now, agentsBackBy });
     this.ingest.onReport((host, frame, receivedAt, live) => this.readiness.report(host, frame, receivedAt, live));
     const inventoryStore = new InventoryStore(this.db);
     this.inventory = new InventoryService({ store: inventoryStore, hosts: this.hosts, policies: this.policies, readiness: this.readiness, write: (points) => this.writePoints(points), log, now });
@@ -242,7 +245,7 @@ export class Collector {
     this.storeChanges.stop();
     this.selfMetrics.stop();
     this.loopDelay.stop();
-    this.gateway.closeAll(CloseCode.restarting, 'collector restarting');
+    saveRestartNotice(this.config.dataDir, Date.now(), this.gateway.closeAll(CloseCode.restarting, 'collector restarting'));
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

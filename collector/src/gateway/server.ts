@@ -116,10 +116,13 @@ export class Gateway {
    * Closes every agent socket, e.g. with 1012 when the collector restarts; the reason asks the
    * fleet to spread its reconnects at `reconnectRate` agents a second.
    */
-  closeAll(code: number, why: string): void {
+  /** Closes every connection, asking the agents to come back spread over N s; returns N. */
+  closeAll(code: number, why: string): number {
     clearInterval(this.heartbeat);
-    const reason = reconnectWithinReason(why, Math.max(10, this.live.size / this.limits.reconnectRate));
+    const seconds = Math.round(Math.max(10, this.live.size / this.limits.reconnectRate));
+    const reason = reconnectWithinReason(why, seconds);
     for (const conn of this.live.values()) conn.close(code, reason);
+    return seconds;
   }
 
   /** Closes the connections of revoked hosts with 4401 (the agent re-enrolls after a long pause). */

@@ -29,13 +29,24 @@ const host = (id: string): HostRecord => ({ id, hostname: id, os: { platform: 'l
 const report = (seq: number): ReportFrame => ({ v: 1, type: 'report', seq, collectedAt: T0, trigger: 'interval', policyVersion: 'p1', metrics: [], checks: [{ name: 'memory', status: 'pass', reason: 'ok' }] });
 
 describe('readiness sweep', () => {
-  function engine(freshnessSec: number) {
+  function engine(freshnessSec: number, agentsBackBy?: number) {
     let clock = T0;
     const p = policies(freshnessSec);
     const store = { loadAll: () => [], saveMany: () => undefined } as unknown as ReadinessStore;
-    const e = new ReadinessEngine({ hosts: { list: () => [] } as never, policies: p, store, write: () => undefined, log: pino({ level: 'silent' }), now: () => clock });
+    const e = new ReadinessEngine({ hosts: { list: () => [] } as never, policies: p, store, write: () => undefined, log: pino({ level: 'silent' }), now: () => clock, agentsBackBy });
     return { e, p, at: (ms: number) => (clock = T0 + ms) };
   }
+
+  it('after a planned restart, calls no host offline before the reconnect window it gave the agents is over (plus freshness)', () => {
+    const { e, at } = engine(45, T0 + 100_000);
+    e.report(host('late'), report(1), T0, true);
+    at(140_000); // long past the usual start-up grace of 45 s
+    e.sweep();
+    expect(e.get('late')?.verdict).toBe('ready');
+    at(145_001);
+    e.sweep();
+    expect(e.get('late')?.verdict).toBe('offline');
+  });
 
   it('turns a silent host offline once its freshness has passed, and judges reporting hosts only when they report', () => {
     const { e, p, at } = engine(45);

@@ -20,6 +20,8 @@ export interface ReadinessDeps {
   sweepMs?: number;
   /** Every host's verdict is also written on this period, so dashboards have a continuous series. */
   heartbeatMs?: number;
+  /** When the agents a restarting collector sent away are due back (restart-notice.ts): no host is offline before. */
+  agentsBackBy?: number;
 }
 
 interface State extends StoredReadiness {
@@ -209,7 +211,7 @@ export class ReadinessEngine {
       heardAt: s.heardAt,
       goodbye: s.goodbye,
       freshnessMs: policy.freshnessSec * 1000,
-      graceUntil: this.startedAt + policy.freshnessSec * 1000,
+      graceUntil: Math.max(this.startedAt, this.deps.agentsBackBy ?? 0) + policy.freshnessSec * 1000,
       stalePolicy: stale ? { runs: s.runsPolicy, expected: policy.agent.version, since: s.policySince } : null,
     };
     const j = judge(evidence, now);
