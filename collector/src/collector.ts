@@ -31,7 +31,6 @@ import { influxFields, SelfMetrics } from './selfmetrics.js';
 import { InfluxSink } from './sinks/influx.js';
 import type { Point, Sink } from './sinks/types.js';
 import { StoreChangeWatcher } from './store/change-watcher.js';
-import { Checkpointer } from './store/checkpointer.js';
 import { type Db, openDatabase } from './store/db.js';
 import { HostEventStore } from './store/host-events.js';
 import { HostStore } from './store/hosts.js';
@@ -77,7 +76,6 @@ export class Collector {
   private framesInvalid = 0;
   private readonly server: http.Server | https.Server;
   private readonly storeChanges: StoreChangeWatcher;
-  private readonly checkpointer: Checkpointer;
   private readonly gateway: Gateway;
 
   constructor(
@@ -86,7 +84,6 @@ export class Collector {
     now: () => number = Date.now,
   ) {
     this.db = openDatabase(config.dataDir);
-    this.checkpointer = new Checkpointer(this.db, log);
     this.hosts = new HostStore(this.db);
     this.secrets = new SecretStore(this.db);
     this.events = new HostEventStore(this.db);
@@ -255,7 +252,6 @@ export class Collector {
     this.board.stop();
     await this.notifier.stop();
     this.ingest.flush();
-    await this.checkpointer.stop();
     this.db.close();
   }
 
