@@ -91,10 +91,11 @@ describe('collector gateway and enrollment', () => {
     await agent.connect();
     agent.hello();
     await agent.next((f) => f.type === 'welcome');
-    for (let seq = 1; seq <= 3; seq++) agent.report(seq);
+    // Collected on a change: each is kept as the host's latest (interval ones once a minute).
+    for (let seq = 1; seq <= 3; seq++) agent.report(seq, { trigger: 'change' });
     await agent.next((f) => f.type === 'ack' && f.seq === 3);
     const mark = agent.received.length;
-    agent.report(2, { metrics: [{ m: 'mem', fields: { used_percent: 99 } }] });
+    agent.report(2, { trigger: 'change', metrics: [{ m: 'mem', fields: { used_percent: 99 } }] });
     const dupAck = await agent.next((f) => f.type === 'ack', 10_000, mark);
     expect(dupAck.seq).toBe(2);
     const detail = (await (await collector.api(`/v1/hosts/${agent.hostId}`)).json()) as { lastSeq: number; latestReport: { seq: number } };

@@ -62,7 +62,8 @@ export class Ingest {
     }
     try {
       const written = this.write(host, frame);
-      const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt, json: text ?? JSON.stringify(frame) };
+      const row: ReportRecord = { hostId: host.id, seq: frame.seq, collectedAt: frame.collectedAt, receivedAt };
+      if (live && this.recorder.keepsAsLatest(host.id, frame.trigger, receivedAt)) row.json = text ?? JSON.stringify(frame);
       return this.recordAfter(written, row);
     } catch (err) {
       return Promise.reject(err as Error);

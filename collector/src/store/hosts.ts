@@ -66,7 +66,8 @@ export interface ReportRecord {
   seq: number;
   collectedAt: number;
   receivedAt: number;
-  json: string;
+  /** The report as JSON, when it is to be kept as the host's latest (ReportRecorder decides). */
+  json?: string;
 }
 
 export interface EnrollInput {
@@ -88,6 +89,7 @@ export class HostStore {
   private readonly rekey;
   private readonly seen;
   private readonly report;
+  private readonly reportSeq;
   private readonly latest;
   private readonly listAll;
   private readonly facts;
@@ -108,6 +110,7 @@ export class HostStore {
     this.report = db.prepare<[number, number, number, string, string]>(
       'UPDATE hosts SET last_seq = MAX(last_seq, ?), last_report_at = ?, last_seen_at = ?, latest_report_json = ? WHERE id = ?',
     );
+    this.reportSeq = db.prepare<[number, number, number, string]>('UPDATE hosts SET last_seq = MAX(last_seq, ?), last_report_at = ?, last_seen_at = ? WHERE id = ?');
     this.latest = db.prepare<[string], { latest_report_json: string | null }>('SELECT latest_report_json FROM hosts WHERE id = ?');
     this.listAll = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM hosts ORDER BY hostname, id`);
     this.facts = db.prepare(
@@ -221,10 +224,13 @@ export class HostStore {
     this.seen.run(now, id);
   }
 
-  /** Records stored reports, in one transaction: the newest seq, report time and report of each host. */
+  /** Records stored reports, in one transaction: the newest seq and report time of each host, and its report when given. */
   recordReports(reports: Iterable<ReportRecord>): void {
     this.db.transaction(() => {
-      for (const r of reports) this.report.run(r.seq, r.collectedAt, r.receivedAt, r.json, r.hostId);
+      for (const r of reports) {
+        if (r.json === undefined) this.reportSeq.run(r.seq, r.collectedAt, r.receivedAt, r.hostId);
+        else this.report.run(r.seq, r.collectedAt, r.receivedAt, r.json, r.hostId);
+      }
     })();
   }
 
