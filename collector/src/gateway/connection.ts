@@ -150,7 +150,9 @@ export class AgentConnection {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     const now = this.deps.now();
     this.deps.onHeard?.(this, now);
-    if (!isBinary && this.held?.offer(data)) return;
+    // Not before the hello: a returning agent learns at once that it is connected (and from which
+    // seq to resend) even while the reports of thousands of others wait for room.
+    if (!isBinary && this.helloed && this.held?.offer(data)) return;
     this.handle(data, isBinary, now);
   }
 

@@ -165,4 +165,26 @@ describe('AgentConnection under the ingest budget', () => {
     expect(received).toEqual(Array.from({ length: 5 }, () => [T0, true]));
     expect(budget.stats()).toMatchObject({ inWork: 0, heldBytes: 0, waiting: 0 });
   });
+
+  it('answers a hello at once while the budget is spent; the reports after it wait', () => {
+    const ws = new FakeSocket();
+    const budget = new IngestBudget(1, 1_000_000);
+    budget.take(); // another connection's report
+    const host = { id: 'h2', hostname: 'pc-2', lastSeq: 7 } as HostRecord;
+    const deps = {
+      log: pino({ level: 'silent' }),
+      now: () => 1_790_000_000_000,
+      hosts: { updateFacts: () => undefined, get: () => host },
+      policies: { forHost: () => ({ agent: { version: 'p1', intervalSec: 15 } }) },
+      ingest: { report: () => Promise.resolve(), duplicate: () => undefined },
+      budget,
+    } as unknown as ConnectionDeps;
+    new AgentConnection(ws as unknown as WebSocket, host, deps);
+    const send = (f: Record<string, unknown>) => ws.emit('message', Buffer.from(JSON.stringify(f)), false);
+    send({ v: 1, type: 'hello', agentVersion: '1', host: { id: '3f1c2a4e-8d7b-4c3a-9e2f-1a2b3c4d5e6f', hostname: 'pc-2' }, os: { platform: 'linux', distro: 'x', release: '1', arch: 'x64' }, lastAckedSeq: 7, sentAt: 1_790_000_000_000 });
+    expect(ws.sent.map((f) => f.type)).toEqual(['welcome']);
+    expect(ws.sent[0]).toMatchObject({ ackedSeq: 7 });
+    send({ v: 1, type: 'report', seq: 8, collectedAt: 1_790_000_000_000, metrics: [{ m: 'mem', fields: { used: 1 } }] });
+    expect(budget.stats()).toMatchObject({ waiting: 1, inWork: 1 });
+  });
 });
