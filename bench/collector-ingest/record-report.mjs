@@ -21,8 +21,8 @@ function latestReport(dataDir) {
   const Database = createRequire(path.join(ROOT, 'collector/package.json'))('better-sqlite3');
   const db = new Database(path.join(dataDir, 'siaga.db'), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('SELECT latest_report_json FROM hosts WHERE latest_report_json IS NOT NULL ORDER BY last_report_at DESC LIMIT 1').get();
-    return row ? JSON.parse(row.latest_report_json) : undefined;
+    const row = db.prepare('SELECT l.json FROM host_latest_report l JOIN hosts h ON h.id = l.host_id ORDER BY h.last_report_at DESC LIMIT 1').get();
+    return row ? JSON.parse(row.json) : undefined;
   } finally {
     db.close();
   }

@@ -74,8 +74,8 @@ function siteReport(db: Db, policy: PolicyFile, site: string | null, q: ReportQu
 
   const hosts: ReportHost[] = db
     .prepare<[string | null, number], HostRow>(
-      `SELECT h.id, h.hostname, h.site, h.grp, h.revoked_at, h.latest_report_json, r.checks_json, r.inventory_checks_json
-       FROM hosts h LEFT JOIN host_readiness r ON r.host_id = h.id WHERE h.site IS ? AND (h.revoked_at IS NULL OR h.revoked_at > ?) ORDER BY h.hostname`,
+      `SELECT h.id, h.hostname, h.site, h.grp, h.revoked_at, l.json AS latest_report_json, r.checks_json, r.inventory_checks_json
+       FROM hosts h LEFT JOIN host_readiness r ON r.host_id = h.id LEFT JOIN host_latest_report l ON l.host_id = h.id WHERE h.site IS ? AND (h.revoked_at IS NULL OR h.revoked_at > ?) ORDER BY h.hostname`,
     )
     .all(site, from)
     .map((h) => ({

@@ -89,7 +89,7 @@ export class HostStore {
   private readonly rekey;
   private readonly seen;
   private readonly report;
-  private readonly reportSeq;
+  private readonly keepLatest;
   private readonly latest;
   private readonly listAll;
   private readonly facts;
@@ -107,11 +107,9 @@ export class HostStore {
     );
     this.rekey = db.prepare<[string, string]>('UPDATE hosts SET node_key_hash = ? WHERE id = ?');
     this.seen = db.prepare<[number, string]>('UPDATE hosts SET last_seen_at = ? WHERE id = ?');
-    this.report = db.prepare<[number, number, number, string, string]>(
-      'UPDATE hosts SET last_seq = MAX(last_seq, ?), last_report_at = ?, last_seen_at = ?, latest_report_json = ? WHERE id = ?',
-    );
-    this.reportSeq = db.prepare<[number, number, number, string]>('UPDATE hosts SET last_seq = MAX(last_seq, ?), last_report_at = ?, last_seen_at = ? WHERE id = ?');
-    this.latest = db.prepare<[string], { latest_report_json: string | null }>('SELECT latest_report_json FROM hosts WHERE id = ?');
+    this.report = db.prepare<[number, number, number, string]>('UPDATE hosts SET last_seq = MAX(last_seq, ?), last_report_at = ?, last_seen_at = ? WHERE id = ?');
+    this.keepLatest = db.prepare<[string, string]>('INSERT INTO host_latest_report (host_id, json) VALUES (?, ?) ON CONFLICT (host_id) DO UPDATE SET json = excluded.json');
+    this.latest = db.prepare<[string], { json: string }>('SELECT json FROM host_latest_report WHERE host_id = ?');
     this.listAll = db.prepare<[], Row>(`SELECT ${COLUMNS} FROM hosts ORDER BY hostname, id`);
     this.facts = db.prepare(
       `UPDATE hosts SET hostname = @hostname, hardware_uuid = @hardwareUuid, fingerprint = @fingerprint, os_json = @os,
@@ -228,14 +226,14 @@ export class HostStore {
   recordReports(reports: Iterable<ReportRecord>): void {
     this.db.transaction(() => {
       for (const r of reports) {
-        if (r.json === undefined) this.reportSeq.run(r.seq, r.collectedAt, r.receivedAt, r.hostId);
-        else this.report.run(r.seq, r.collectedAt, r.receivedAt, r.json, r.hostId);
+        this.report.run(r.seq, r.collectedAt, r.receivedAt, r.hostId);
+        if (r.json !== undefined) this.keepLatest.run(r.hostId, r.json);
       }
     })();
   }
 
   latestReport(id: string): ReportFrame | undefined {
     const row = this.latest.get(id);
-    return row?.latest_report_json ? (JSON.parse(row.latest_report_json) as ReportFrame) : undefined;
+    return row ? (JSON.parse(row.json) as ReportFrame) : undefined;
   }
 }
