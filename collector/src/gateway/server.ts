@@ -114,9 +114,8 @@ export class Gateway {
 
   /**
    * Closes every agent socket, e.g. with 1012 when the collector restarts; the reason asks the
-   * fleet to spread its reconnects at `reconnectRate` agents a second.
+   * fleet to spread its reconnects over N s, at `reconnectRate` agents a second. Returns N.
    */
-  /** Closes every connection, asking the agents to come back spread over N s; returns N. */
   closeAll(code: number, why: string): number {
     clearInterval(this.heartbeat);
     const seconds = Math.round(Math.max(10, this.live.size / this.limits.reconnectRate));
@@ -201,11 +200,11 @@ export class Gateway {
 
   /**
    * Sweeps one slice: pings each of its connections that was quiet either way since its last
-   * sweep. One that sent nothing and did not answer the previous ping either is dropped, unless the collector itself stopped
-   * reading it (its pong waits unread behind its reports). One that sent frames but was sent
-   * none (its acks wait behind a backlog) is pinged so the agent knows the collector is there.
-   * An agent reporting every 15 s, acked as often, is never pinged: 15,000 of them cost no
-   * heartbeat frames.
+   * sweep. One that sent nothing and did not answer the previous ping either is dropped, unless
+   * the collector itself stopped reading it (its pong waits unread behind its reports). One that
+   * sent frames but was sent none (its acks wait behind a backlog) is pinged so the agent knows
+   * the collector is there. An agent reporting every 15 s, acked as often, is never pinged:
+   * 15,000 of them cost no heartbeat frames.
    */
   private sweep(): void {
     for (const conn of this.slices[this.sweeps++ % SWEEP_SLICES] ?? []) {
