@@ -281,23 +281,6 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ pointsWritten: 2, pointsDrained: 0 });
   });
 
-  it('after a slow batch, the next ones are copied to the spill as they are sent instead of after slowWriteMs', async () => {
-    fake.respond = () => 'hang';
-    const s = await sink({ flushIntervalMs: 10, spill: { slowWriteMs: 1_500 } });
-    const a = [pt('m', 1, 1)];
-    const first = s.write(a);
-    expect(await state(first, 1_000)).toBe('pending');
-    await first; // at slowWriteMs: InfluxDB is slow now
-    const b = [pt('m', 2, 2)];
-    const second = s.write(b);
-    expect(await state(second, 700), 'acked from the spill without waiting slowWriteMs').toBe('resolved');
-    expect(s.stats()).toMatchObject({ pointsSpilledSlow: 2, pointsWritten: 0 });
-    fake.release();
-    await until(() => s.stats().spill.backlogPoints === 0, 'both spilled copies to be skipped');
-    expect(fake.accepted()).toEqual([...lines(a), ...lines(b)]);
-    expect(s.stats()).toMatchObject({ pointsWritten: 2, pointsDrained: 0 });
-  });
-
   it("counts the slow-write time from a batch's first points, so batching does not add to it", async () => {
     fake.script('hang');
     const s = await sink({ flushIntervalMs: 1_000, spill: { slowWriteMs: 1_200 } });

@@ -189,10 +189,6 @@ export class InfluxSink implements Sink {
         continue;
       }
       this.active++;
-      if (this.slowWrites.slowLately() && batch.slowTimer) {
-        clearTimeout(batch.slowTimer);
-        batch.slow = this.spillSlow(batch);
-      }
       this.track(
         this.sendLive(batch).finally(() => {
           this.active--;
@@ -209,7 +205,6 @@ export class InfluxSink implements Sink {
       for (let attempt = 0; ; attempt++) {
         const result = await this.deliverer.deliver(lines);
         if (result.kind === 'done') {
-          if (performance.now() - batch.openedAt > this.config.spill.slowWriteMs) this.slowWrites.sawSlow();
           this.up();
           if (batch.slow) batch.slow.outcome = 'written';
           return this.settle(batch);
@@ -240,7 +235,6 @@ export class InfluxSink implements Sink {
    */
   private slow(batch: Batch): void {
     if (batch.settled) return;
-    this.slowWrites.sawSlow();
     const queued = this.ready.indexOf(batch);
     if (queued < 0) {
       batch.slow = this.spillSlow(batch);

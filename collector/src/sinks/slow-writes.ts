@@ -11,9 +11,6 @@ export interface SlowWrite {
 
 const key = (p: SpillPosition): string => `${p.segment}:${p.offset}`;
 
-/** For this long after InfluxDB was last slow, batches are copied to the spill as they are sent. */
-export const SLOW_MEMORY_MS = 10_000;
-
 /**
  * Spilled copies of live batches InfluxDB is slow to confirm, by their position in the spill,
  * until the drain reaches them. Only this process knows them: after a restart a copy is written
@@ -21,24 +18,8 @@ export const SLOW_MEMORY_MS = 10_000;
  */
 export class SlowWrites {
   private readonly byPosition = new Map<string, SlowWrite>();
-  private slowAt = -Infinity;
 
   constructor(private readonly spill: Spill) {}
-
-  /** InfluxDB took longer than `spill.slowWriteMs` to confirm a batch (or has not confirmed it yet). */
-  sawSlow(now = performance.now()): void {
-    this.slowAt = now;
-  }
-
-  /**
-   * InfluxDB was slow within the last SLOW_MEMORY_MS: the next batch will likely be slow too, and
-   * waiting `slowWriteMs` before copying it only adds to its acks the time of that wait. Nothing
-   * refreshes this while every batch is copied at once, so every SLOW_MEMORY_MS a batch waits
-   * again and tells whether InfluxDB is still slow.
-   */
-  slowLately(now = performance.now()): boolean {
-    return now - this.slowAt < SLOW_MEMORY_MS;
-  }
 
   /** Appends a copy of `lines`; `onSpilled` runs once it is on disk, `onFailed` if the spill refused it. */
   copy(lines: Lines, onSpilled: () => void, onFailed: (err: Error) => void): SlowWrite {
