@@ -281,6 +281,32 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ pointsWritten: 2, pointsDrained: 0 });
   });
 
+  it('a spill over a quarter full gets request slots even while live batches always wait for one', async () => {
+    fake.script({ status: 500 });
+    const s = await sink({ concurrency: 1, retries: 0, spill: { maxBytes: 1024 * 1024, slowWriteMs: 0 } });
+    // InfluxDB down: 10 batches of 40 points of 1 KB go to the spill (400 KB, over a quarter of 1 MiB).
+    fake.respond = () => ({ status: 500 });
+    const big = 'x'.repeat(1_000);
+    for (let b = 0; b < 10; b++) await s.write(Array.from({ length: 40 }, (_, i) => pt('m', big, b * 40 + i)));
+    expect(s.stats().spill.backlogPoints).toBe(400);
+    // Back, but slow (each request answered within 30 ms) and never without a live batch waiting.
+    fake.respond = () => 'hang';
+    const answering = setInterval(() => fake.release(), 30);
+    let n = 10_000;
+    const live = setInterval(() => void s.write([pt('live', n, n++)]), 3);
+    try {
+      // Without its turn the drain would stop after the probe (40 points), the spill at 400 KB.
+      await until(() => s.stats().spill.diskBytes <= (1024 * 1024) / 4, 'the drain bringing the spill down to a quarter while live batches wait', 10_000);
+      expect(s.stats().pointsDrained).toBeGreaterThan(40);
+    } finally {
+      clearInterval(live);
+      clearInterval(answering);
+    }
+    fake.respond = () => ({ status: 204 });
+    fake.release();
+    await until(() => s.stats().spill.backlogPoints === 0, 'the rest of the drain');
+  });
+
   it("counts the slow-write time from a batch's first points, so batching does not add to it", async () => {
     fake.script('hang');
     const s = await sink({ flushIntervalMs: 1_000, spill: { slowWriteMs: 1_200 } });

@@ -58,7 +58,7 @@ export interface InfluxSinkStats extends DeliveryCounters {
  * or after `flushIntervalMs`, `concurrency` requests at a time, at most `maxPendingPoints` pending
  * (backpressure). Failed batches are retried, then spilled; one InfluxDB is slow to confirm is
  * acked from the spill; the drain writes the spill to InfluxDB oldest first, probing it while it
- * is down and taking a request slot only when no live batch waits (docs/influxdb-writes.md).
+ * is down, taking a request slot when no live batch waits or the spill fills (docs/influxdb-writes.md).
  */
 export class InfluxSink implements Sink {
   readonly name = 'influx';
@@ -82,9 +82,9 @@ export class InfluxSink implements Sink {
   private active = 0;
   private pending = 0;
   private healthy = true;
-  /** Why batches go to the spill; undefined while InfluxDB takes writes. */
-  private down: string | undefined;
+  private down: string | undefined; // why batches go to the spill; undefined while InfluxDB takes writes
   private drainer: Promise<void> | undefined;
+  private drainWaits = false; // the drain waits for a request slot
   private closed = false;
   private readonly slowWrites: SlowWrites;
   private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
@@ -181,8 +181,14 @@ export class InfluxSink implements Sink {
     this.pump();
   }
 
+  /** A quarter full, the spill's drain gets a freed request slot before live batches: else it could fill up, never written. */
+  private spillPressed(): boolean {
+    return this.spill.stats().diskBytes > this.config.spill.maxBytes / 4;
+  }
+
   private pump(): void {
-    while (this.ready.length > 0 && (this.down !== undefined || this.active < this.config.concurrency)) {
+    const slots = this.drainWaits && this.spillPressed() ? this.config.concurrency - 1 : this.config.concurrency;
+    while (this.ready.length > 0 && (this.down !== undefined || this.active < slots)) {
       const batch = this.ready.shift() as Batch;
       if (this.down !== undefined) {
         this.track(this.toSpill(batch, batch.lines));
@@ -329,7 +335,9 @@ export class InfluxSink implements Sink {
           continue;
         }
       }
-      if (this.down === undefined) await this.until(() => this.ready.length === 0 && this.active < this.config.concurrency);
+      this.drainWaits = true;
+      if (this.down === undefined) await this.until(() => (this.ready.length === 0 || this.spillPressed()) && this.active < this.config.concurrency);
+      this.drainWaits = false;
       if (this.closed) break;
       this.active++;
       const sentAt = performance.now(); // the pace counts the request's own time
