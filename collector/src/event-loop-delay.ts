@@ -1,6 +1,5 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
-
-const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+import { windowFields } from './latency-window.js';
 
 /**
  * How late the collector's event loop ran in each self-metrics interval. Every frame, ack and
@@ -16,10 +15,7 @@ export class EventLoopDelay {
 
   /** p99 and maximum delay since the previous call, in milliseconds (none before the first sample). */
   fields(): Record<string, number> {
-    const h = this.histogram;
-    const fields: Record<string, number> = h.count > 0 ? { event_loop_delay_p99_ms: ms(h.percentile(99)), event_loop_delay_max_ms: ms(h.max) } : {};
-    h.reset();
-    return fields;
+    return windowFields(this.histogram, 'event_loop_delay');
   }
 
   stop(): void {

@@ -282,10 +282,9 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
   });
 
   it('a spill over a quarter full gets request slots even while live batches always wait for one', async () => {
-    fake.script({ status: 500 });
+    fake.respond = () => ({ status: 500 });
     const s = await sink({ concurrency: 1, retries: 0, spill: { maxBytes: 1024 * 1024, slowWriteMs: 0 } });
     // InfluxDB down: 10 batches of 40 points of 1 KB go to the spill (400 KB, over a quarter of 1 MiB).
-    fake.respond = () => ({ status: 500 });
     const big = 'x'.repeat(1_000);
     for (let b = 0; b < 10; b++) await s.write(Array.from({ length: 40 }, (_, i) => pt('m', big, b * 40 + i)));
     expect(s.stats().spill.backlogPoints).toBe(400);
