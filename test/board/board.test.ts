@@ -115,6 +115,42 @@ describe.skipIf(!hasChromium)('readiness board in a browser (real collector, rea
     await page.screenshot({ path: artifact('host.png'), fullPage: true });
   });
 
+  it('keeps an entry that arrives live while the log is still loading', async () => {
+    const { page } = browser;
+    const hostId = page.url().split('/').at(-1) as string;
+    // Hold the first page of the log until the live feed has delivered a new entry.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const firstPage = (url: URL) => url.pathname === `/v1/hosts/${hostId}/log` && url.searchParams.get('limit') === '100';
+    await page.route(firstPage, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    await page.waitForSelector('#log-form');
+    // A second stream in the page tells when the feed has delivered the entry to the board's own.
+    await page.evaluate(
+      (text) =>
+        new Promise<void>((opened) => {
+          const source = new EventSource('/v1/events/stream');
+          source.onopen = () => opened();
+          (window as unknown as { heard: Promise<void> }).heard = new Promise((resolve) =>
+            source.addEventListener('log', (ev) => {
+              if ((ev as MessageEvent<string>).data.includes(text)) resolve(source.close());
+            }),
+          );
+        }),
+      'Checked the cabling',
+    );
+    const posted = await collector.api(`/v1/hosts/${hostId}/log`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'inspection', text: 'Checked the cabling' }) });
+    expect(posted.status).toBe(201);
+    await page.evaluate(() => (window as unknown as { heard: Promise<void> }).heard);
+    release();
+    await page.locator('#host-log .log-entry', { hasText: 'Reinstalled the ERP client' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#host-log .log-entry', { hasText: 'Checked the cabling' }).count()).toBe(1);
+    await page.unroute(firstPage);
+  });
+
   it('turns green again when the program is back, and works as a kiosk and on a phone', async () => {
     const { page, context } = browser;
     startProgram();

@@ -52,26 +52,26 @@ export function hostLogCard(host, alerts) {
     card.append(form);
   }
   card.append(list);
-  const shown = new Set();
-  const add = (entries, top) => {
-    for (const e of entries) {
-      if (e.hostId !== host.id || shown.has(e.id)) continue;
-      shown.add(e.id);
-      if (top) list.prepend(entry(e));
-      else list.append(entry(e));
-    }
+  // Entries by id, shown in the store's order (newest first). The live feed may deliver an
+  // entry before the first page of the log has loaded; both land here and neither is lost.
+  const entries = new Map();
+  let loaded = false;
+  const render = () => {
+    const sorted = [...entries.values()].sort((a, b) => b.at - a.at || b.id - a.id);
+    list.replaceChildren(...sorted.map(entry));
+    if (loaded && sorted.length === 0) list.append(h('p', { class: 'muted', id: 'log-empty' }, 'Nothing recorded yet.'));
+  };
+  const add = (incoming) => {
+    for (const e of incoming) if (e.hostId === host.id) entries.set(e.id, e);
+    if (loaded) render();
   };
   api(`/v1/hosts/${host.id}/log?limit=100`).then(
     (r) => {
-      list.replaceChildren();
-      add(r.entries, false);
-      if (r.entries.length === 0) list.append(h('p', { class: 'muted', id: 'log-empty' }, 'Nothing recorded yet.'));
+      loaded = true;
+      add(r.entries);
     },
     (e) => list.replaceChildren(h('p', { class: 'error' }, e.message)),
   );
-  liveLog.listener = (entries) => {
-    list.querySelector('#log-empty')?.remove();
-    add(entries, true);
-  };
+  liveLog.listener = add;
   return card;
 }
