@@ -14,12 +14,13 @@ export function influxdVersion() {
 /**
  * Starts influxd with its data under `dir`. The series and tag-value caps are lifted: a simulated
  * fleet writes about 50 series per host (15,000 hosts: 735,000 series, 15,000 values of host_id).
- * `nice` > 0 runs it at that lower CPU priority (docs/scaling.md: InfluxDB next to the collector).
+ * `nice` > 0 runs it at that lower CPU priority (docs/scaling.md: InfluxDB next to the collector);
+ * `walFsyncDelay` lets its WAL gather writes for that long before one fsync.
  */
-export async function startInfluxd(dir, { port, rpcPort, nice = 0 }) {
+export async function startInfluxd(dir, { port, rpcPort, nice = 0, walFsyncDelay = '0s' }) {
   const conf = path.join(dir, 'influxdb.conf');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(conf, influxdConfig(dir, { port, rpcPort, data: ['max-series-per-database = 0', 'max-values-per-tag = 0'] }));
+  writeFileSync(conf, influxdConfig(dir, { port, rpcPort, data: ['max-series-per-database = 0', 'max-values-per-tag = 0', `wal-fsync-delay = "${walFsyncDelay}"`] }));
   const command = [influxdBinary(), '-config', conf];
   if (nice > 0) command.unshift('nice', '-n', String(nice));
   const child = new LoggedChild('influxd', command[0], command.slice(1), { logFile: path.join(dir, 'influxd.log') });

@@ -39,6 +39,7 @@ export function parseOptions(argv) {
       'node-flags': { type: 'string', default: '' },
       'influx-concurrency': { type: 'string', default: '4' },
       'influxd-nice': { type: 'string', default: '0' },
+      'influxd-wal-fsync-delay': { type: 'string', default: '0s' },
       'status-heartbeat': { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
@@ -65,9 +66,11 @@ export function parseOptions(argv) {
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
     influxConcurrency: positive(values['influx-concurrency'], 'influx-concurrency'),
     influxdNice: wholeOrZero(values['influxd-nice'], 'influxd-nice'),
+    influxdWalFsyncDelay: values['influxd-wal-fsync-delay'],
     statusHeartbeat: values['status-heartbeat'] === undefined ? undefined : wholeOrZero(values['status-heartbeat'], 'status-heartbeat'),
     keep: values.keep === true,
   };
+  if (!/^\d+(ms|s)$/.test(opts.influxdWalFsyncDelay)) throw new Error('--influxd-wal-fsync-delay: a duration such as 0s or 100ms');
   if (opts.influxdNice > 19) throw new Error('--influxd-nice: 0 to 19');
   if (opts.perWorker > 9_000) throw new Error('--per-worker: at most 9000 sockets per process (the open-file limit here is 20,000 and a reconnect briefly holds two)');
   if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(opts.logLevel)) throw new Error('--log-level: fatal, error, warn, info or debug');

@@ -129,7 +129,7 @@ export async function run({ argv, root, log }) {
   process.once('SIGTERM', onSignal);
   try {
     const [influxPort, rpcPort, port] = [await freePort(), await freePort(), await freePort()];
-    influxd = await startInfluxd(path.join(dir, 'influxd'), { port: influxPort, rpcPort, nice: opts.influxdNice });
+    influxd = await startInfluxd(path.join(dir, 'influxd'), { port: influxPort, rpcPort, nice: opts.influxdNice, walFsyncDelay: opts.influxdWalFsyncDelay });
     watch.watch('influxd', influxd.child.pid);
     const secret = randomBytes(24).toString('base64url');
     const configFile = writeCollectorFiles(root, dir, { port, secret, influxUrl: influxd.url, logLevel: opts.logLevel, influx: { concurrency: opts.influxConcurrency, ...(opts.statusHeartbeat === undefined ? {} : { statusHeartbeat: opts.statusHeartbeat }) } });

@@ -55,7 +55,7 @@ const influxSchema = z
          * snapshots and compacts, and falls behind bursts); a spilled copy is skipped once
          * InfluxDB takes the batch. 0: acks always wait for InfluxDB.
          */
-        slowWriteMs: z.number().int().min(0).max(60_000).default(500),
+        slowWriteMs: z.number().int().min(0).max(60_000).default(250),
       })
       .strict()
       .prefault({}),
