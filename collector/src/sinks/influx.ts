@@ -8,30 +8,11 @@ import { BatchDeliverer, type Delivery, type DeliveryCounters } from './influx-d
 import { LineWriter } from './influx-http.js';
 import { pointsToLines } from './line-protocol.js';
 import { type Lines, LinesBuilder } from './lines.js';
+import type { Admission, Batch, Waiter } from './influx-batch.js';
 import { type SlowWrite, SlowWrites } from './slow-writes.js';
 import { Spill, SpillFullError, type SpillStats } from './spill.js';
 import { StateChanges } from './state-changes.js';
 import type { Point, Sink } from './types.js';
-
-type Waiter = { resolve: () => void; reject: (err: Error) => void };
-
-interface Batch {
-  lines: Lines;
-  openedAt: number; // when its first points came
-  waiters: Waiter[];
-  /** Its waiters were answered (by InfluxDB, or by the spill when InfluxDB was slow). */
-  settled?: boolean;
-  /** Fires `spill.slowWriteMs` after the batch's first points came, unless InfluxDB confirmed it by then. */
-  slowTimer?: NodeJS.Timeout;
-  /** Its copy in the spill, made while the live write was slow. */
-  slow?: SlowWrite;
-}
-
-interface Admission {
-  points: number;
-  go: () => void;
-  reject: (err: Error) => void;
-}
 
 export interface InfluxSinkStats extends DeliveryCounters {
   /** The last write request was answered. */
@@ -87,6 +68,8 @@ export class InfluxSink implements Sink {
   private drainWaits = false; // the drain waits for a request slot
   private closed = false;
   private readonly slowWrites: SlowWrites;
+  /** Points the drain wrote since the spill was last found empty. */
+  private drainedSinceReport = 0;
   private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
   constructor(
@@ -320,9 +303,10 @@ export class InfluxSink implements Sink {
       if (!batch) {
         if (this.down === undefined) await this.until(() => this.down !== undefined || this.spill.stats().backlogPoints > 0);
         else {
-          // Nothing spilled to probe with (the spill failed): after a pause, let live batches try again.
+          // Nothing spilled to probe with (the spill failed, or an append is still on its way): after a pause, let live batches try again.
           await this.sleeper.sleep(backoffMs(failures++, this.config.retryBaseMs, this.config.retryMaxMs));
-          if (this.spill.stats().backlogPoints === 0) this.down = undefined;
+          const { backlogPoints, appending } = this.spill.stats();
+          if (backlogPoints === 0 && appending === 0) this.down = undefined;
         }
         continue;
       }
@@ -332,6 +316,7 @@ export class InfluxSink implements Sink {
         if (this.closed) break;
         if (slow.outcome === 'written') {
           await this.spill.consume(batch);
+          this.reportDrained();
           continue;
         }
       }
@@ -348,9 +333,10 @@ export class InfluxSink implements Sink {
         failures = 0;
         createdDatabase = false;
         this.counts.pointsDrained += batch.lines.count;
+        this.drainedSinceReport += batch.lines.count;
         this.up();
         await this.spill.consume(batch);
-        if (this.spill.stats().backlogPoints === 0) this.log.info({ drained: this.counts.pointsDrained }, 'InfluxDB spill drained');
+        this.reportDrained();
         await this.sleeper.sleep((batch.lines.count / this.config.spill.drainPointsPerSec) * 1000 - (performance.now() - sentAt));
         continue;
       }
@@ -362,6 +348,13 @@ export class InfluxSink implements Sink {
       }
       await this.sleeper.sleep(result.kind === 'config' ? this.config.retryMaxMs : backoffMs(failures++, this.config.retryBaseMs, this.config.retryMaxMs));
     }
+  }
+
+  /** Logs once the drain has written a backlog and the spill is empty, whichever record came last. */
+  private reportDrained(): void {
+    if (this.drainedSinceReport === 0 || this.spill.stats().backlogPoints > 0) return;
+    this.log.info({ drained: this.drainedSinceReport }, 'InfluxDB spill drained');
+    this.drainedSinceReport = 0;
   }
 
   private answered(ok: boolean, detail?: string): void {
