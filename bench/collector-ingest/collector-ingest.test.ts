@@ -113,5 +113,8 @@ describe('fleet plan', () => {
     expect(parseOptions([]).statusHeartbeat).toBeUndefined();
     expect(parseOptions(['--status-heartbeat', '0'])).toMatchObject({ statusHeartbeat: 0 });
     expect(() => parseOptions(['--status-heartbeat', '-1'])).toThrow(/--status-heartbeat/);
+    expect(parseOptions([]).influxdWalFsyncDelay).toBe('0s');
+    expect(parseOptions(['--influxd-wal-fsync-delay', '100ms'])).toMatchObject({ influxdWalFsyncDelay: '100ms' });
+    expect(() => parseOptions(['--influxd-wal-fsync-delay', 'soon'])).toThrow(/--influxd-wal-fsync-delay/);
   });
 });
