@@ -305,8 +305,8 @@ export class InfluxSink implements Sink {
         else {
           // Nothing spilled to probe with (the spill failed, or an append is still on its way): after a pause, let live batches try again.
           await this.sleeper.sleep(backoffMs(failures++, this.config.retryBaseMs, this.config.retryMaxMs));
-          const { backlogPoints, appending } = this.spill.stats();
-          if (backlogPoints === 0 && appending === 0) this.down = undefined;
+          const { backlogPoints, appendingBytes } = this.spill.stats();
+          if (backlogPoints === 0 && appendingBytes === 0) this.down = undefined;
         }
         continue;
       }

@@ -18,8 +18,8 @@ export interface SpillStats {
   backlogBytes: number;
   diskBytes: number;
   segments: number;
-  /** Appends on their way to the disk (not in the backlog yet). */
-  appending: number;
+  /** Bytes of appends on their way to the disk (not in the backlog yet). */
+  appendingBytes: number;
   /** Torn tails and records failing their checksum, skipped. */
   corrupt: number;
 }
@@ -104,7 +104,7 @@ export class Spill {
       backlogBytes += s.size - s.pos;
       diskBytes += s.size;
     }
-    return { backlogPoints, backlogBytes, diskBytes, segments: this.segments.length, appending: this.queue.length + (this.writing ? 1 : 0), corrupt: this.corrupt };
+    return { backlogPoints, backlogBytes, diskBytes, segments: this.segments.length, appendingBytes: this.queuedBytes, corrupt: this.corrupt };
   }
 
   /** Resolves once the batch is on disk (fdatasync), with its position; concurrent appends share one sync. */
