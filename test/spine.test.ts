@@ -52,8 +52,11 @@ describe('agent → collector → InfluxDB', () => {
       const collectedAt = detail.latestReport?.collectedAt as number;
       expect(collectedAt).toBeGreaterThan(0);
       for (const measurement of ['cpu', 'mem', 'disk']) {
-        const [result] = await influx.query(`SELECT * FROM "${measurement}" WHERE host_id = '${h.id}' AND time = ${collectedAt}ms`, 'spine');
-        const series = result?.series?.[0];
+        // Stored means durable: InfluxDB or the collector's spill, so InfluxDB may have it a moment later.
+        const series = await waitFor(async () => {
+          const [result] = await influx.query(`SELECT * FROM "${measurement}" WHERE host_id = '${h.id}' AND time = ${collectedAt}ms`, 'spine');
+          return result?.series?.[0];
+        }, `${measurement} for ${h.hostname} at ${collectedAt}`, 10_000).catch(() => undefined);
         expect(series, `${measurement} for ${h.hostname} at ${collectedAt}`).toBeDefined();
         const timeIndex = series!.columns.indexOf('time');
         expect(series!.values[0]![timeIndex]).toBe(collectedAt);
