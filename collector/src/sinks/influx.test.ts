@@ -38,9 +38,9 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
 
   // Slow writes are off unless a test is about them: their timer would race the retries,
   // timeouts and failures the other tests are about.
-  const sink = async (influx: Partial<InfluxConfig> & Record<string, unknown> = {}, url = fake.url) => {
+  const sink = async (influx: Partial<InfluxConfig> & Record<string, unknown> = {}, url = fake.url, logger = log) => {
     const config = parseCollectorConfig({ dataDir: dir, influx: { url, database: 'siaga', flushIntervalMs: 20, retryBaseMs: 40, retryMaxMs: 300, timeoutMs: 2_000, spill: { slowWriteMs: 0 }, ...influx } }).influx as InfluxConfig;
-    const s = new InfluxSink(config, log, dir);
+    const s = new InfluxSink(config, logger, dir);
     s.onHealth = (ok, error) => health.push([ok, error]);
     await s.init();
     cleanup.push(() => s.close());
@@ -338,10 +338,7 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     // A hangs until it times out (its copy is written by the drain); B hangs until released (its
     // copy is skipped). B's copy is on disk long before A's 2 s timeout.
     fake.respond = (_w, n) => (n <= 1 ? 'hang' : { status: 204 });
-    const config = parseCollectorConfig({ dataDir: dir, influx: { url: fake.url, database: 'siaga', flushIntervalMs: 20, retries: 0, timeoutMs: 2_000, spill: { slowWriteMs: 100 } } }).influx as InfluxConfig;
-    const s = new InfluxSink(config, logger, dir);
-    await s.init();
-    cleanup.push(() => s.close());
+    const s = await sink({ retries: 0, spill: { slowWriteMs: 100 } }, fake.url, logger);
     await s.write([pt('m', 1, 1)]);
     await s.write([pt('m', 2, 2)]);
     await until(() => s.stats().pointsDrained === 1, 'the drain to write the copy of the failed batch');
