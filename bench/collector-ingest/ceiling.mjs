@@ -5,6 +5,7 @@
 // Bodies are built before the clock starts, so the figure is InfluxDB's, not the client's.
 import http from 'node:http';
 import { reportPoints } from '../../collector/dist/ingest/points.js';
+import { StatusThinning } from '../../collector/dist/ingest/status-thinning.js';
 import { pointsToLines } from '../../collector/dist/sinks/line-protocol.js';
 import { influxQuery } from './influxd.mjs';
 
@@ -15,9 +16,11 @@ export function hostRecord({ hostId, hostname, site }) {
 
 /**
  * Request bodies of `batchSize` lines: one report per host per pass, passes 15 s apart
- * (as a fleet reporting on the default interval would write them).
+ * (as a fleet reporting on the default interval would write them), `passes` of them or, with
+ * `maxPoints`, as many whole passes as reach it. With `thinning` (the collector's
+ * StatusThinning), each report keeps only the points the collector would store.
  */
-export function buildBodies(template, hosts, { passes, batchSize, startMs, policyVersion = 'ceiling' }) {
+export function buildBodies(template, hosts, { passes, maxPoints = Infinity, batchSize, startMs, policyVersion = 'ceiling', thinning }) {
   const bodies = [];
   let lines = [];
   let points = 0;
@@ -28,9 +31,11 @@ export function buildBodies(template, hosts, { passes, batchSize, startMs, polic
     lines = [];
   };
   const profiles = hosts.map(() => template.agentProfile());
-  for (let pass = 0; pass < passes; pass += 1) {
+  let pass = 0;
+  for (; pass < passes && points + lines.length < maxPoints; pass += 1) {
     for (let i = 0; i < hosts.length; i += 1) {
-      const frame = JSON.parse(template.build(profiles[i], { seq: pass + 1, collectedAt: startMs + pass * 15_000 + i, policyVersion }));
+      const report = JSON.parse(template.build(profiles[i], { seq: pass + 1, collectedAt: startMs + pass * 15_000 + i, policyVersion }));
+      const frame = thinning ? thinning.thin(hosts[i].id, report) : report;
       for (const line of pointsToLines(reportPoints(hosts[i], frame))) {
         lines.push(line);
         if (lines.length >= batchSize) flush();
@@ -38,7 +43,7 @@ export function buildBodies(template, hosts, { passes, batchSize, startMs, polic
     }
   }
   flush();
-  return { bodies, points };
+  return { bodies, points, passes: pass };
 }
 
 function post(url, agent, body) {
@@ -88,22 +93,33 @@ export async function seedSeries({ baseUrl, db, template, hosts, writers = 4, ba
 }
 
 /**
- * The ceiling: a first pass creates every series (not timed: the collector's steady state
- * writes to existing series too), then timed passes for up to `seconds`.
+ * One ceiling on a fresh database: a first pass creates every series (not timed: the collector's
+ * steady state writes to existing series too), then timed passes for up to `seconds`.
  */
-export async function measureCeiling({ baseUrl, template, hosts, seconds, writers = 4, batchSize = 5_000, log }) {
-  const db = 'ceiling';
+async function ceilingOf({ baseUrl, db, template, hosts, seconds, writers, batchSize, heartbeatMs, log }) {
   await influxQuery(baseUrl, `CREATE DATABASE "${db}"`);
   const startMs = Date.now() - 3_600_000;
-  const passPoints = hosts.length * template.pointsPerReport;
-  // Enough passes for `seconds` at up to 150k points/s, at most 3M points held in memory.
-  const passes = Math.max(1, Math.min(Math.ceil((seconds * 150_000) / passPoints), Math.floor(3_000_000 / passPoints)));
-  log(`ceiling: building ${passes + 1} passes of ${passPoints} points (${hosts.length} hosts × ${template.pointsPerReport})`);
-  const warm = buildBodies(template, hosts, { passes: 1, batchSize, startMs });
-  const timed = buildBodies(template, hosts, { passes, batchSize, startMs: startMs + 15_000 });
+  // The warm pass goes through the same thinning, as a host's first report does in the collector.
+  const thinning = heartbeatMs === undefined ? undefined : new StatusThinning(heartbeatMs);
+  const warm = buildBodies(template, hosts, { passes: 1, batchSize, startMs, thinning });
+  // Enough points for `seconds` at up to 150k points/s, at most 3M held in memory.
+  const timed = buildBodies(template, hosts, { passes: Infinity, maxPoints: Math.min(seconds * 150_000, 3_000_000), batchSize, startMs: startMs + 15_000, thinning });
   const created = await writeBodies(baseUrl, db, warm.bodies, { writers });
-  log(`ceiling: series created (${created.points} points in ${created.sec.toFixed(1)} s); timing ${timed.points} points, at most ${seconds} s`);
+  log(`ceiling (${db}): series created (${created.points} points in ${created.sec.toFixed(1)} s); timing ${timed.points} points, at most ${seconds} s`);
   const run = await writeBodies(baseUrl, db, timed.bodies, { writers, maxSec: seconds });
   await influxQuery(baseUrl, `DROP DATABASE "${db}"`);
-  return { pointsPerSec: run.points / run.sec, points: run.points, sec: run.sec, seriesPassPointsPerSec: created.points / created.sec, writers, batchSize };
+  return { pointsPerSec: run.points / run.sec, points: run.points, sec: run.sec, pointsPerReport: timed.points / (timed.passes * hosts.length), seriesPassPointsPerSec: created.points / created.sec };
+}
+
+/**
+ * The ceiling for the stream the collector writes: the fleet's reports 15 s apart, with the
+ * status points the collector leaves out (influx.statusHeartbeat, `heartbeatMs`) left out too, so
+ * InfluxDB is measured on the same points, not on the lighter ones thinning removes. Also the
+ * ceiling for every point of every report, for comparison. `waitQuiet` runs between the two.
+ */
+export async function measureCeiling({ baseUrl, template, hosts, seconds, heartbeatMs, waitQuiet, writers = 4, batchSize = 5_000, log }) {
+  const stream = await ceilingOf({ baseUrl, db: 'ceiling', template, hosts, seconds, writers, batchSize, heartbeatMs, log });
+  const quietSec = await waitQuiet();
+  const everyPoint = await ceilingOf({ baseUrl, db: 'ceiling_every_point', template, hosts, seconds, writers, batchSize, heartbeatMs: undefined, log });
+  return { ...stream, writers, batchSize, heartbeatMs, quietBetweenSec: quietSec, everyPoint };
 }

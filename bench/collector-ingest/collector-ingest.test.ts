@@ -4,6 +4,8 @@
 import path from 'node:path';
 import { parseAgentFrame } from '@siaga/shared';
 import { describe, expect, it } from 'vitest';
+import { StatusThinning } from '../../collector/dist/ingest/status-thinning.js';
+import { buildBodies, hostRecord } from './ceiling.mjs';
 import { planFleet, siteAddress } from './fleet.mjs';
 import { parseOptions } from './options.mjs';
 import { ReportTemplate } from './report-builder.mjs';
@@ -41,6 +43,35 @@ describe('report builder', () => {
 
   it('refuses a file that is not a recorded report', () => {
     expect(() => new ReportTemplate({ type: 'hello' })).toThrow(/not a recorded report/);
+  });
+});
+
+describe('ceiling bodies', () => {
+  const template = ReportTemplate.fromFile(recorded);
+  const hosts = Array.from({ length: 40 }, (_, i) => hostRecord({ hostId: `host-${i}`, hostname: `pc-${i}`, site: 'hq' }));
+  const lines = (bodies: Array<{ body: Buffer }>) => bodies.flatMap((b) => b.body.toString().split('\n').filter(Boolean));
+
+  it('writes every point of every report without thinning, in batches of the given size', () => {
+    const built = buildBodies(template, hosts, { passes: 2, batchSize: 500, startMs: 1_790_000_000_000 });
+    expect(built).toMatchObject({ passes: 2, points: 2 * hosts.length * template.pointsPerReport });
+    expect(built.bodies.every((b: { points: number }) => b.points <= 500)).toBe(true);
+    expect(lines(built.bodies)).toHaveLength(built.points);
+  });
+
+  it('keeps only the points the collector stores when thinned: status points once per heartbeat', () => {
+    const thinning = new StatusThinning(300_000);
+    const first = buildBodies(template, hosts, { passes: 1, batchSize: 5_000, startMs: 1_790_000_000_000, thinning });
+    expect(first.points).toBe(hosts.length * template.pointsPerReport);
+    const later = buildBodies(template, hosts, { passes: 4, batchSize: 5_000, startMs: 1_790_000_015_000, thinning });
+    const measurements = lines(later.bodies).map((l) => l.slice(0, l.search(/[, ]/)));
+    expect(measurements.filter((m) => m === 'siaga_check').length).toBeLessThan(hosts.length * template.checkCount);
+    expect(measurements.filter((m) => m === 'cpu')).toHaveLength(4 * hosts.length);
+    expect(later.points).toBeLessThan(4 * hosts.length * template.pointsPerReport);
+  });
+
+  it('stops after the pass that reaches maxPoints', () => {
+    const built = buildBodies(template, hosts, { passes: Infinity, maxPoints: hosts.length * template.pointsPerReport + 1, batchSize: 5_000, startMs: 1_790_000_000_000 });
+    expect(built.passes).toBe(2);
   });
 });
 

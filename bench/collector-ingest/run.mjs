@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfileFile } from '../lib/cpu-profile.mjs';
 import { freePort, sleep } from '../lib/processes.mjs';
+import { loadCollectorConfig } from '../../collector/dist/config.js';
 import { hostRecord, measureCeiling, seedSeries } from './ceiling.mjs';
 import { ProcWatch, readProc, startCollectorProcess, waitQuiet, writeCollectorFiles } from './collector-proc.mjs';
 import { Fleet } from './fleet.mjs';
@@ -182,8 +183,10 @@ export async function run({ argv, root, log }) {
     phases.steady.loss = await countLoss(influxd.url, fleet, runStartMs);
     log(`steady: ${phases.steady.reportsPerSec.toFixed(0)} reports/s; lost ${phases.steady.loss.lost} of ${phases.steady.loss.acked} acked; InfluxDB write errors ${settled?.influx_write_errors ?? '?'}`);
 
-    phases.ceiling = await measureCeiling({ baseUrl: influxd.url, template, hosts, seconds: opts.ceilingSec, log });
-    log(`raw InfluxDB ceiling: ${phases.ceiling.pointsPerSec.toFixed(0)} points/s (${phases.ceiling.points} points in ${phases.ceiling.sec.toFixed(1)} s, 4 writers × 5,000-point batches)`);
+    // The ceiling is measured on the points the collector stores: its own config says how it thins them.
+    const heartbeatMs = loadCollectorConfig(configFile).influx.statusHeartbeat * 1000;
+    phases.ceiling = await measureCeiling({ baseUrl: influxd.url, template, hosts, seconds: opts.ceilingSec, heartbeatMs, waitQuiet: () => waitQuiet(influxd.child.pid), log });
+    log(`raw InfluxDB ceiling: ${phases.ceiling.pointsPerSec.toFixed(0)} points/s for the collector's stream (${phases.ceiling.pointsPerReport.toFixed(1)} points per report), ${phases.ceiling.everyPoint.pointsPerSec.toFixed(0)} points/s for every point of every report (4 writers × 5,000-point batches)`);
 
     if (opts.saturation) {
       phases.ceiling.quietSec = await waitQuiet(influxd.child.pid);
