@@ -115,11 +115,13 @@ async function ceilingOf({ baseUrl, db, template, hosts, seconds, writers, batch
  * The ceiling for the stream the collector writes: the fleet's reports 15 s apart, with the
  * status points the collector leaves out (influx.statusHeartbeat, `heartbeatMs`) left out too, so
  * InfluxDB is measured on the same points, not on the lighter ones thinning removes. Also the
- * ceiling for every point of every report, for comparison. `waitQuiet` runs between the two.
+ * ceiling for every point of every report, for comparison. Each starts once InfluxDB is quiet
+ * (`waitQuiet`: done compacting what came before).
  */
 export async function measureCeiling({ baseUrl, template, hosts, seconds, heartbeatMs, waitQuiet, writers = 4, batchSize = 5_000, log }) {
+  const quietBeforeSec = await waitQuiet();
   const stream = await ceilingOf({ baseUrl, db: 'ceiling', template, hosts, seconds, writers, batchSize, heartbeatMs, log });
-  const quietSec = await waitQuiet();
+  const quietBetweenSec = await waitQuiet();
   const everyPoint = await ceilingOf({ baseUrl, db: 'ceiling_every_point', template, hosts, seconds, writers, batchSize, heartbeatMs: undefined, log });
-  return { ...stream, writers, batchSize, heartbeatMs, quietBetweenSec: quietSec, everyPoint };
+  return { ...stream, writers, batchSize, heartbeatMs, quietBeforeSec, quietBetweenSec, everyPoint };
 }

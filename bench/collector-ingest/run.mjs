@@ -99,7 +99,8 @@ async function window(fleet, watch, sec, log, label, influxUrl) {
   // As the collector sees them: frame read → ack sent, and a spill append's write + fdatasync.
   const inside = { ackP99Ms: median('report_ack_p99_ms'), ackWorstP99Ms: worst('report_ack_p99_ms'), spillP99Ms: median('influx_spill_append_p99_ms'), spillWorstP99Ms: worst('influx_spill_append_p99_ms') };
   const spilledSlow = (selfLast?.influx_spilled_slow ?? 0) - (selfFirst?.influx_spilled_slow ?? 0);
-  return { sec: s, first, last, latency, procs, loopDelay, inside, spilledSlow, selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
+  const slowBacklogWaits = (selfLast?.influx_slow_backlog_waits ?? 0) - (selfFirst?.influx_slow_backlog_waits ?? 0);
+  return { sec: s, first, last, latency, procs, loopDelay, inside, spilledSlow, slowBacklogWaits, spillUnwrittenMax: worst('influx_spill_unwritten'), selfPointsPerSec: selfRate(selfFirst, selfLast), reportsPerSec: (last.acked - first.acked) / s, generatedPerSec: (last.generated - first.generated) / s, skipped: last.skipped - first.skipped };
 }
 
 export async function run({ argv, root, log }) {

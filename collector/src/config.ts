@@ -56,6 +56,13 @@ const influxSchema = z
          * InfluxDB takes the batch. 0: acks always wait for InfluxDB.
          */
         slowWriteMs: z.number().int().min(0).max(60_000).default(250),
+        /**
+         * At most this many points wait in the spill for an InfluxDB that answers but does not
+         * keep up. Beyond it a batch waits for InfluxDB instead (backpressure): intake slows to the
+         * rate InfluxDB confirms, rather than spilling more than it can ever catch up on, and a
+         * collector sharing the machine leaves InfluxDB the CPU. An outage still goes to the spill.
+         */
+        slowBacklogPoints: z.number().int().min(0).default(100_000),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,4 @@
-import type { InfluxSinkStats } from './sinks/influx.js';
+import type { InfluxSinkStats } from './sinks/influx-batch.js';
 import type { Point } from './sinks/types.js';
 
 /** Fields of the collector's own sample, read when it is written. */
@@ -55,6 +55,8 @@ export function influxFields(s: InfluxSinkStats): Record<string, number> {
     influx_dead_lettered: s.pointsDeadLettered,
     influx_refused: s.pointsRefused,
     influx_spill_backlog: s.spill.backlogPoints,
+    influx_spill_unwritten: s.spillUnwritten,
+    influx_slow_backlog_waits: s.slowBacklogWaits,
     influx_spill_bytes: s.spill.diskBytes,
     influx_pending: s.pendingPoints,
     influx_healthy: s.healthy ? 1 : 0,

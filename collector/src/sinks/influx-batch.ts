@@ -1,5 +1,7 @@
+import type { DeliveryCounters } from './influx-deliver.js';
 import type { Lines } from './lines.js';
 import type { SlowWrite } from './slow-writes.js';
+import type { SpillStats } from './spill.js';
 
 /** Someone waiting for points to be durable: an ingest's write. */
 export type Waiter = { resolve: () => void; reject: (err: Error) => void };
@@ -22,4 +24,26 @@ export interface Admission {
   points: number;
   go: () => void;
   reject: (err: Error) => void;
+}
+
+export interface InfluxSinkStats extends DeliveryCounters {
+  /** The last write request was answered. */
+  healthy: boolean;
+  /** New batches go straight to the spill (InfluxDB unreachable or refusing our credentials). */
+  spilling: boolean;
+  retries: number;
+  pointsSpilled: number;
+  /** Points acknowledged from the spill because InfluxDB had not confirmed them within `spill.slowWriteMs`. */
+  pointsSpilledSlow: number;
+  /** Slow batches that waited for InfluxDB because `spill.slowBacklogPoints` were already spilled. */
+  slowBacklogWaits: number;
+  /** Points in the spill that InfluxDB has not taken (copies of batches it took live not counted). */
+  spillUnwritten: number;
+  pointsDrained: number;
+  /** Points refused to the caller because the spill was full or failed (the agent keeps them). */
+  pointsRefused: number;
+  pendingPoints: number;
+  /** Writes that had to wait for room (backpressure). */
+  backpressureWaits: number;
+  spill: SpillStats;
 }

@@ -369,6 +369,38 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ pointsWritten: 3, pointsDrained: 1 });
   });
 
+  it('beyond spill.slowBacklogPoints a slow batch waits for InfluxDB instead of the spill (intake follows InfluxDB)', async () => {
+    fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
+    const s = await sink({ concurrency: 1, spill: { slowWriteMs: 100, slowBacklogPoints: 2 } });
+    const first = s.write([pt('m', 1, 1)]);
+    await until(() => fake.writes.length === 1, 'the first request');
+    // Queued behind the hanging request: the first two batches leave for the spill and are acked.
+    await s.write([pt('m', 2, 2)]);
+    await s.write([pt('m', 3, 3), pt('m', 4, 4)]);
+    await first; // acked from its copy: a copy of a batch being written is not a backlog
+    expect(s.stats()).toMatchObject({ spillUnwritten: 3, slowBacklogWaits: 0 });
+    // Three points InfluxDB has not taken are over the bound: this one waits for InfluxDB.
+    const held = s.write([pt('m', 5, 5)]);
+    expect(await state(held, 400)).toBe('pending');
+    expect(s.stats()).toMatchObject({ slowBacklogWaits: 1, spillUnwritten: 3 });
+    fake.release();
+    await held;
+    await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
+    expect([...fake.accepted()].sort()).toEqual(lines([1, 2, 3, 4, 5].map((v) => pt('m', v, v))).sort());
+    expect(s.stats()).toMatchObject({ spillUnwritten: 0, pointsDrained: 3 });
+  });
+
+  it('an outage goes to the spill whatever spill.slowBacklogPoints is', async () => {
+    fake.respond = () => ({ status: 503, body: 'down' });
+    const s = await sink({ retries: 0, spill: { slowWriteMs: 100, slowBacklogPoints: 1 } });
+    await s.write([pt('m', 1, 1), pt('m', 2, 2)]);
+    await s.write([pt('m', 3, 3)]);
+    expect(s.stats()).toMatchObject({ pointsSpilled: 3, spillUnwritten: 3 });
+    fake.respond = () => ({ status: 204 });
+    await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
+    expect(s.stats().spillUnwritten).toBe(0);
+  });
+
   it('a bad spill.slowWriteMs is refused with its path', () => {
     const parse = (slowWriteMs: unknown) => parseCollectorConfig({ dataDir: dir, influx: { url: fake.url, spill: { slowWriteMs } } });
     expect(() => parse(-1)).toThrow(/influx\.spill\.slowWriteMs/);

@@ -4,33 +4,15 @@ import type { Logger } from '../log.js';
 import { backoffMs, Sleeper } from './backoff.js';
 import { DeadLetter } from './dead-letter.js';
 import { InfluxAdmin } from './influx-admin.js';
-import { BatchDeliverer, type Delivery, type DeliveryCounters } from './influx-deliver.js';
+import { BatchDeliverer, type Delivery } from './influx-deliver.js';
 import { LineWriter } from './influx-http.js';
 import { pointsToLines } from './line-protocol.js';
 import { type Lines, LinesBuilder } from './lines.js';
-import type { Admission, Batch, Waiter } from './influx-batch.js';
+import type { Admission, Batch, InfluxSinkStats, Waiter } from './influx-batch.js';
 import { type SlowWrite, SlowWrites } from './slow-writes.js';
-import { Spill, SpillFullError, type SpillStats } from './spill.js';
+import { Spill, SpillFullError } from './spill.js';
 import { StateChanges } from './state-changes.js';
 import type { Point, Sink } from './types.js';
-
-export interface InfluxSinkStats extends DeliveryCounters {
-  /** The last write request was answered. */
-  healthy: boolean;
-  /** New batches go straight to the spill (InfluxDB unreachable or refusing our credentials). */
-  spilling: boolean;
-  retries: number;
-  pointsSpilled: number;
-  /** Points acknowledged from the spill because InfluxDB had not confirmed them within `spill.slowWriteMs`. */
-  pointsSpilledSlow: number;
-  pointsDrained: number;
-  /** Points refused to the caller because the spill was full or failed (the agent keeps them). */
-  pointsRefused: number;
-  pendingPoints: number;
-  /** Writes that had to wait for room (backpressure). */
-  backpressureWaits: number;
-  spill: SpillStats;
-}
 
 /**
  * The InfluxDB sink. `write` resolves once InfluxDB accepted the points, refused them for good
@@ -70,7 +52,9 @@ export class InfluxSink implements Sink {
   private readonly slowWrites: SlowWrites;
   /** Points the drain wrote since the spill was last found empty. */
   private drainedSinceReport = 0;
-  private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
+  /** Points in the spill InfluxDB has not taken: what the drain still has to write. */
+  private unwritten = 0;
+  private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, slowBacklogWaits: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
   constructor(
     private readonly config: InfluxConfig,
@@ -96,6 +80,7 @@ export class InfluxSink implements Sink {
       this.log.warn({ url: this.config.url }, 'InfluxDB not reachable at start; points go to the spill until it is');
     }
     const backlog = this.spill.stats();
+    this.unwritten = backlog.backlogPoints;
     if (backlog.backlogPoints > 0) this.log.info({ points: backlog.backlogPoints, bytes: backlog.backlogBytes }, 'InfluxDB spill holds points from before; draining');
     this.drainer = this.drainLoop();
   }
@@ -120,7 +105,7 @@ export class InfluxSink implements Sink {
 
   stats(): InfluxSinkStats {
     const d = this.deliverer.counters;
-    return { ...d, errors: { ...d.errors }, ...this.counts, healthy: this.healthy, spilling: this.down !== undefined, pendingPoints: this.pending, spill: this.spill.stats() };
+    return { ...d, errors: { ...d.errors }, ...this.counts, healthy: this.healthy, spilling: this.down !== undefined, pendingPoints: this.pending, spillUnwritten: this.unwritten, spill: this.spill.stats() };
   }
 
   async close(): Promise<void> {
@@ -202,6 +187,7 @@ export class InfluxSink implements Sink {
         if (batch.slow && (await batch.slow.spilled)) {
           // The spill holds the batch: the drain writes (and retries) it from there.
           batch.slow.outcome = 'failed';
+          this.unwritten += batch.lines.count;
           if (result.kind === 'config') this.goDown(result);
           return;
         }
@@ -221,6 +207,7 @@ export class InfluxSink implements Sink {
    * InfluxDB has not confirmed a batch within `spill.slowWriteMs` of its first points. Still queued,
    * InfluxDB is behind: the batch moves to the spill, acked from there, for the drain to write.
    * Being written (InfluxDB snapshots or compacts), a copy goes to the spill and the write goes on.
+   * A queued batch stays queued once the spill holds `slowBacklogPoints` InfluxDB has not taken.
    */
   private slow(batch: Batch): void {
     if (batch.settled) return;
@@ -229,10 +216,15 @@ export class InfluxSink implements Sink {
       batch.slow = this.spillSlow(batch);
       return;
     }
+    if (this.unwritten >= this.config.spill.slowBacklogPoints) {
+      this.counts.slowBacklogWaits++;
+      return;
+    }
     this.ready.splice(queued, 1);
     const spilled = this.spill.append(batch.lines).then(
       () => {
         this.counts.pointsSpilledSlow += batch.lines.count;
+        this.unwritten += batch.lines.count;
         this.settle(batch);
         this.changes.poke();
       },
@@ -269,6 +261,7 @@ export class InfluxSink implements Sink {
     try {
       await this.spill.append(lines);
       this.counts.pointsSpilled += lines.count;
+      this.unwritten += lines.count;
       this.settle(batch);
       this.changes.poke();
     } catch (err) {
@@ -301,6 +294,7 @@ export class InfluxSink implements Sink {
     while (!this.closed) {
       const batch = await this.spill.peek();
       if (!batch) {
+        this.unwritten = 0; // records skipped as corrupt were never written
         if (this.down === undefined) await this.until(() => this.down !== undefined || this.spill.stats().backlogPoints > 0);
         else {
           // Nothing spilled to probe with (the spill failed, or an append is still on its way): after a pause, let live batches try again.
@@ -334,6 +328,7 @@ export class InfluxSink implements Sink {
         createdDatabase = false;
         this.counts.pointsDrained += batch.lines.count;
         this.drainedSinceReport += batch.lines.count;
+        this.unwritten -= batch.lines.count;
         this.up();
         await this.spill.consume(batch);
         this.reportDrained();
