@@ -60,7 +60,8 @@ const influxSchema = z
          * At most this many points wait in the spill for an InfluxDB that answers but does not
          * keep up. Beyond it a batch waits for InfluxDB instead (backpressure): intake slows to the
          * rate InfluxDB confirms, rather than spilling more than it can ever catch up on, and a
-         * collector sharing the machine leaves InfluxDB the CPU. An outage still goes to the spill.
+         * collector sharing the machine leaves InfluxDB the CPU. An outage still goes to the spill,
+         * and so does the first `statusHeartbeat` after start (every host's status points at once).
          */
         slowBacklogPoints: z.number().int().min(0).default(100_000),
       })

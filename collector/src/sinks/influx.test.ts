@@ -371,7 +371,7 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
 
   it('beyond spill.slowBacklogPoints a slow batch waits for InfluxDB instead of the spill (intake follows InfluxDB)', async () => {
     fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
-    const s = await sink({ concurrency: 1, spill: { slowWriteMs: 100, slowBacklogPoints: 2 } });
+    const s = await sink({ concurrency: 1, statusHeartbeat: 0, spill: { slowWriteMs: 100, slowBacklogPoints: 2 } });
     const first = s.write([pt('m', 1, 1)]);
     await until(() => fake.writes.length === 1, 'the first request');
     // Queued behind the hanging request: the first two batches leave for the spill and are acked.
@@ -388,6 +388,18 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
     expect([...fake.accepted()].sort()).toEqual(lines([1, 2, 3, 4, 5].map((v) => pt('m', v, v))).sort());
     expect(s.stats()).toMatchObject({ spillUnwritten: 0, pointsDrained: 3 });
+  });
+
+  it('for one status heartbeat after start the spill takes the whole burst, beyond spill.slowBacklogPoints', async () => {
+    fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
+    const s = await sink({ concurrency: 1, statusHeartbeat: 60, spill: { slowWriteMs: 100, slowBacklogPoints: 1 } });
+    const first = s.write([pt('m', 1, 1)]);
+    await until(() => fake.writes.length === 1, 'the first request');
+    for (let i = 2; i <= 4; i += 1) await s.write([pt('m', i, i)]);
+    await first;
+    expect(s.stats()).toMatchObject({ spillUnwritten: 3, slowBacklogWaits: 0 });
+    fake.release();
+    await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
   });
 
   it('an outage goes to the spill whatever spill.slowBacklogPoints is', async () => {

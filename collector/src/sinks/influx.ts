@@ -54,6 +54,8 @@ export class InfluxSink implements Sink {
   private drainedSinceReport = 0;
   /** Points in the spill InfluxDB has not taken: what the drain still has to write. */
   private unwritten = 0;
+  /** `spill.slowBacklogPoints` applies from then on (performance.now()). */
+  private readonly backlogBoundFrom: number;
   private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, slowBacklogWaits: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
   constructor(
@@ -68,6 +70,10 @@ export class InfluxSink implements Sink {
     this.deadLetter = new DeadLetter(path.join(dataDir, 'influx-dead-letter'), { maxBytes: config.deadLetter.maxBytes, files: 4 });
     this.deliverer = new BatchDeliverer(this.writer, this.deadLetter, log, (ok, detail) => this.answered(ok, detail));
     this.maxPending = config.maxPendingPoints ?? config.batchSize * (config.concurrency + 2);
+    // For one status heartbeat after start every host's status points are written once (status
+    // thinning has not seen them yet): a known burst, several times the steady stream, that the
+    // spill takes whole.
+    this.backlogBoundFrom = performance.now() + config.statusHeartbeat * 1000;
   }
 
   /** Checks InfluxDB, creates the database if asked to, and starts draining what an earlier run spilled. */
@@ -207,7 +213,8 @@ export class InfluxSink implements Sink {
    * InfluxDB has not confirmed a batch within `spill.slowWriteMs` of its first points. Still queued,
    * InfluxDB is behind: the batch moves to the spill, acked from there, for the drain to write.
    * Being written (InfluxDB snapshots or compacts), a copy goes to the spill and the write goes on.
-   * A queued batch stays queued once the spill holds `slowBacklogPoints` InfluxDB has not taken.
+   * A queued batch stays queued once the spill holds `slowBacklogPoints` InfluxDB has not taken
+   * (after the first status heartbeat).
    */
   private slow(batch: Batch): void {
     if (batch.settled) return;
@@ -216,7 +223,7 @@ export class InfluxSink implements Sink {
       batch.slow = this.spillSlow(batch);
       return;
     }
-    if (this.unwritten >= this.config.spill.slowBacklogPoints) {
+    if (this.unwritten >= this.config.spill.slowBacklogPoints && performance.now() >= this.backlogBoundFrom) {
       this.counts.slowBacklogWaits++;
       return;
     }
