@@ -57,13 +57,15 @@ const influxSchema = z
          */
         slowWriteMs: z.number().int().min(0).max(60_000).default(250),
         /**
-         * At most this many points wait in the spill for an InfluxDB that answers but does not
-         * keep up. Beyond it a batch waits for InfluxDB instead (backpressure): intake slows to the
-         * rate InfluxDB confirms, rather than spilling more than it can ever catch up on, and a
-         * collector sharing the machine leaves InfluxDB the CPU. An outage still goes to the spill,
-         * and so does the first `statusHeartbeat` after start (every host's status points at once).
+         * An InfluxDB that answers but has left this many spilled points unwritten, the oldest for
+         * `slowBacklogSec`, is overloaded rather than paused: a slow batch then waits for InfluxDB
+         * instead of the spill (backpressure), so intake slows to the rate InfluxDB confirms rather
+         * than spilling more than it can catch up on, and a collector sharing the machine leaves
+         * InfluxDB the CPU. An outage still goes to the spill, and so does the first
+         * `statusHeartbeat` after start (every host's status points at once).
          */
         slowBacklogPoints: z.number().int().min(0).default(100_000),
+        slowBacklogSec: z.number().min(0).max(3_600).default(30),
       })
       .strict()
       .prefault({}),

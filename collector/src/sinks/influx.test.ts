@@ -371,7 +371,7 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
 
   it('beyond spill.slowBacklogPoints a slow batch waits for InfluxDB instead of the spill (intake follows InfluxDB)', async () => {
     fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
-    const s = await sink({ concurrency: 1, statusHeartbeat: 0, spill: { slowWriteMs: 100, slowBacklogPoints: 2 } });
+    const s = await sink({ concurrency: 1, statusHeartbeat: 0, spill: { slowWriteMs: 100, slowBacklogPoints: 2, slowBacklogSec: 0.3 } });
     const first = s.write([pt('m', 1, 1)]);
     await until(() => fake.writes.length === 1, 'the first request');
     // Queued behind the hanging request: the first two batches leave for the spill and are acked.
@@ -379,7 +379,8 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     await s.write([pt('m', 3, 3), pt('m', 4, 4)]);
     await first; // acked from its copy: a copy of a batch being written is not a backlog
     expect(s.stats()).toMatchObject({ spillUnwritten: 3, slowBacklogWaits: 0 });
-    // Three points InfluxDB has not taken are over the bound: this one waits for InfluxDB.
+    // Three points InfluxDB has not taken are over the bound, the oldest for 0.3 s: this one waits for InfluxDB.
+    await new Promise((r) => setTimeout(r, 300));
     const held = s.write([pt('m', 5, 5)]);
     expect(await state(held, 400)).toBe('pending');
     expect(s.stats()).toMatchObject({ slowBacklogWaits: 1, spillUnwritten: 3 });
@@ -390,9 +391,21 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ spillUnwritten: 0, pointsDrained: 3 });
   });
 
+  it('a backlog over spill.slowBacklogPoints that InfluxDB is catching up on (younger than slowBacklogSec) still goes to the spill', async () => {
+    fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
+    const s = await sink({ concurrency: 1, statusHeartbeat: 0, spill: { slowWriteMs: 100, slowBacklogPoints: 1, slowBacklogSec: 60 } });
+    const first = s.write([pt('m', 1, 1)]);
+    await until(() => fake.writes.length === 1, 'the first request');
+    for (let i = 2; i <= 4; i += 1) await s.write([pt('m', i, i)]);
+    await first;
+    expect(s.stats()).toMatchObject({ spillUnwritten: 3, slowBacklogWaits: 0 });
+    fake.release();
+    await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
+  });
+
   it('for one status heartbeat after start the spill takes the whole burst, beyond spill.slowBacklogPoints', async () => {
     fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
-    const s = await sink({ concurrency: 1, statusHeartbeat: 60, spill: { slowWriteMs: 100, slowBacklogPoints: 1 } });
+    const s = await sink({ concurrency: 1, statusHeartbeat: 60, spill: { slowWriteMs: 100, slowBacklogPoints: 1, slowBacklogSec: 0 } });
     const first = s.write([pt('m', 1, 1)]);
     await until(() => fake.writes.length === 1, 'the first request');
     for (let i = 2; i <= 4; i += 1) await s.write([pt('m', i, i)]);

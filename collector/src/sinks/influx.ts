@@ -13,6 +13,7 @@ import { type SlowWrite, SlowWrites } from './slow-writes.js';
 import { Spill, SpillFullError } from './spill.js';
 import { StateChanges } from './state-changes.js';
 import type { Point, Sink } from './types.js';
+import { UnwrittenBacklog } from './unwritten-backlog.js';
 
 /**
  * The InfluxDB sink. `write` resolves once InfluxDB accepted the points, refused them for good
@@ -52,8 +53,7 @@ export class InfluxSink implements Sink {
   private readonly slowWrites: SlowWrites;
   /** Points the drain wrote since the spill was last found empty. */
   private drainedSinceReport = 0;
-  /** Points in the spill InfluxDB has not taken: what the drain still has to write. */
-  private unwritten = 0;
+  private readonly unwritten = new UnwrittenBacklog();
   /** `spill.slowBacklogPoints` applies from then on (performance.now()). */
   private readonly backlogBoundFrom: number;
   private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, slowBacklogWaits: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
@@ -86,7 +86,7 @@ export class InfluxSink implements Sink {
       this.log.warn({ url: this.config.url }, 'InfluxDB not reachable at start; points go to the spill until it is');
     }
     const backlog = this.spill.stats();
-    this.unwritten = backlog.backlogPoints;
+    this.unwritten.add(backlog.backlogPoints, performance.now());
     if (backlog.backlogPoints > 0) this.log.info({ points: backlog.backlogPoints, bytes: backlog.backlogBytes }, 'InfluxDB spill holds points from before; draining');
     this.drainer = this.drainLoop();
   }
@@ -111,7 +111,7 @@ export class InfluxSink implements Sink {
 
   stats(): InfluxSinkStats {
     const d = this.deliverer.counters;
-    return { ...d, errors: { ...d.errors }, ...this.counts, healthy: this.healthy, spilling: this.down !== undefined, pendingPoints: this.pending, spillUnwritten: this.unwritten, spill: this.spill.stats() };
+    return { ...d, errors: { ...d.errors }, ...this.counts, healthy: this.healthy, spilling: this.down !== undefined, pendingPoints: this.pending, spillUnwritten: this.unwritten.points, spill: this.spill.stats() };
   }
 
   async close(): Promise<void> {
@@ -193,7 +193,7 @@ export class InfluxSink implements Sink {
         if (batch.slow && (await batch.slow.spilled)) {
           // The spill holds the batch: the drain writes (and retries) it from there.
           batch.slow.outcome = 'failed';
-          this.unwritten += batch.lines.count;
+          this.unwritten.add(batch.lines.count, batch.openedAt);
           if (result.kind === 'config') this.goDown(result);
           return;
         }
@@ -213,8 +213,8 @@ export class InfluxSink implements Sink {
    * InfluxDB has not confirmed a batch within `spill.slowWriteMs` of its first points. Still queued,
    * InfluxDB is behind: the batch moves to the spill, acked from there, for the drain to write.
    * Being written (InfluxDB snapshots or compacts), a copy goes to the spill and the write goes on.
-   * A queued batch stays queued once the spill holds `slowBacklogPoints` InfluxDB has not taken
-   * (after the first status heartbeat).
+   * A queued batch stays queued once InfluxDB is overloaded, not paused: `slowBacklogPoints` it
+   * has not taken wait in the spill, the oldest for `slowBacklogSec` (after the first status heartbeat).
    */
   private slow(batch: Batch): void {
     if (batch.settled) return;
@@ -223,7 +223,8 @@ export class InfluxSink implements Sink {
       batch.slow = this.spillSlow(batch);
       return;
     }
-    if (this.unwritten >= this.config.spill.slowBacklogPoints && performance.now() >= this.backlogBoundFrom) {
+    const now = performance.now();
+    if (this.unwritten.points >= this.config.spill.slowBacklogPoints && this.unwritten.ageMs(now) >= this.config.spill.slowBacklogSec * 1000 && now >= this.backlogBoundFrom) {
       this.counts.slowBacklogWaits++;
       return;
     }
@@ -231,7 +232,7 @@ export class InfluxSink implements Sink {
     const spilled = this.spill.append(batch.lines).then(
       () => {
         this.counts.pointsSpilledSlow += batch.lines.count;
-        this.unwritten += batch.lines.count;
+        this.unwritten.add(batch.lines.count, batch.openedAt);
         this.settle(batch);
         this.changes.poke();
       },
@@ -268,7 +269,7 @@ export class InfluxSink implements Sink {
     try {
       await this.spill.append(lines);
       this.counts.pointsSpilled += lines.count;
-      this.unwritten += lines.count;
+      this.unwritten.add(lines.count, batch.openedAt);
       this.settle(batch);
       this.changes.poke();
     } catch (err) {
@@ -301,7 +302,7 @@ export class InfluxSink implements Sink {
     while (!this.closed) {
       const batch = await this.spill.peek();
       if (!batch) {
-        this.unwritten = 0; // records skipped as corrupt were never written
+        this.unwritten.clear();
         if (this.down === undefined) await this.until(() => this.down !== undefined || this.spill.stats().backlogPoints > 0);
         else {
           // Nothing spilled to probe with (the spill failed, or an append is still on its way): after a pause, let live batches try again.
@@ -335,7 +336,7 @@ export class InfluxSink implements Sink {
         createdDatabase = false;
         this.counts.pointsDrained += batch.lines.count;
         this.drainedSinceReport += batch.lines.count;
-        this.unwritten -= batch.lines.count;
+        this.unwritten.written(batch.lines.count);
         this.up();
         await this.spill.consume(batch);
         this.reportDrained();
