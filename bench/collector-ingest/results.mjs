@@ -36,7 +36,7 @@ export function buildResult({ opts, template, phases, influxVersion, generatorPr
   }
   const raw = (c) => `plain line protocol straight to InfluxDB, ${ceiling.writers} writers × ${ceiling.batchSize}-point batches, ${c.points} points in ${c.sec.toFixed(1)} s (first pass creating the series: ${c.seriesPassPointsPerSec.toFixed(0)} points/s, not counted)`;
   rows.push({ name: 'InfluxDB raw ceiling', role: 'reference', values: { pointsPerSec: ceiling.pointsPerSec }, note: `the same points the collector writes: the fleet's reports 15 s apart, status points thinned as the collector does (statusHeartbeat ${ceiling.heartbeatMs / 1000} s; ${ceiling.pointsPerReport.toFixed(1)} points per report), ${raw(ceiling)}` });
-  rows.push({ name: 'InfluxDB raw ceiling, every point', role: 'reference', values: { pointsPerSec: ceiling.everyPoint.pointsPerSec }, note: `every point of every report (${points}, lighter on average: status points carry 2–4 fields, measurements 4–12), for comparison; ${raw(ceiling.everyPoint)}` });
+  rows.push({ name: 'InfluxDB raw ceiling, every point', role: 'reference', values: { pointsPerSec: ceiling.everyPoint.pointsPerSec }, note: `every point of every report (${points}; status points carry 2–4 fields, measurements 4–12), for comparison; ${raw(ceiling.everyPoint)}` });
 
   const steadyCollector = steady.procs.collector ?? {};
   const notes = [

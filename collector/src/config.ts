@@ -65,7 +65,7 @@ const influxSchema = z
          * `statusHeartbeat` after start (every host's status points at once).
          */
         slowBacklogPoints: z.number().int().min(0).default(100_000),
-        slowBacklogSec: z.number().min(0).max(3_600).default(30),
+        slowBacklogSec: z.number().min(0).max(3_600).default(15),
       })
       .strict()
       .prefault({}),
