@@ -391,21 +391,12 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(s.stats()).toMatchObject({ spillUnwritten: 0, pointsDrained: 3 });
   });
 
-  it('a backlog over spill.slowBacklogPoints that InfluxDB is catching up on (younger than slowBacklogSec) still goes to the spill', async () => {
+  it.each([
+    ['a backlog InfluxDB is catching up on (younger than slowBacklogSec)', { statusHeartbeat: 0, slowBacklogSec: 60 }],
+    ['the burst of the first status heartbeat after start', { statusHeartbeat: 60, slowBacklogSec: 0 }],
+  ])('beyond spill.slowBacklogPoints, %s still goes to the spill', async (_what, { statusHeartbeat, slowBacklogSec }) => {
     fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
-    const s = await sink({ concurrency: 1, statusHeartbeat: 0, spill: { slowWriteMs: 100, slowBacklogPoints: 1, slowBacklogSec: 60 } });
-    const first = s.write([pt('m', 1, 1)]);
-    await until(() => fake.writes.length === 1, 'the first request');
-    for (let i = 2; i <= 4; i += 1) await s.write([pt('m', i, i)]);
-    await first;
-    expect(s.stats()).toMatchObject({ spillUnwritten: 3, slowBacklogWaits: 0 });
-    fake.release();
-    await until(() => s.stats().spill.backlogPoints === 0, 'the drain');
-  });
-
-  it('for one status heartbeat after start the spill takes the whole burst, beyond spill.slowBacklogPoints', async () => {
-    fake.respond = (_w, n) => (n === 0 ? 'hang' : { status: 204 });
-    const s = await sink({ concurrency: 1, statusHeartbeat: 60, spill: { slowWriteMs: 100, slowBacklogPoints: 1, slowBacklogSec: 0 } });
+    const s = await sink({ concurrency: 1, statusHeartbeat, spill: { slowWriteMs: 100, slowBacklogPoints: 1, slowBacklogSec } });
     const first = s.write([pt('m', 1, 1)]);
     await until(() => fake.writes.length === 1, 'the first request');
     for (let i = 2; i <= 4; i += 1) await s.write([pt('m', i, i)]);
@@ -432,6 +423,15 @@ describe('InfluxDB sink against a fake InfluxDB', () => {
     expect(() => parse('soon')).toThrow(/influx\.spill\.slowWriteMs/);
     expect(() => parse(61_000)).toThrow(/influx\.spill\.slowWriteMs/);
     expect(parse(0).influx?.spill.slowWriteMs).toBe(0);
+  });
+
+  it('a bad spill.slowBacklogPoints or slowBacklogSec is refused with its path', () => {
+    const parse = (spill: Record<string, unknown>) => parseCollectorConfig({ dataDir: dir, influx: { url: fake.url, spill } });
+    expect(() => parse({ slowBacklogPoints: -1 })).toThrow(/influx\.spill\.slowBacklogPoints/);
+    expect(() => parse({ slowBacklogPoints: 1.5 })).toThrow(/influx\.spill\.slowBacklogPoints/);
+    expect(() => parse({ slowBacklogSec: 'long' })).toThrow(/influx\.spill\.slowBacklogSec/);
+    expect(() => parse({ slowBacklogSec: 3_601 })).toThrow(/influx\.spill\.slowBacklogSec/);
+    expect(parse({}).influx?.spill).toMatchObject({ slowBacklogPoints: 100_000, slowBacklogSec: 15 });
   });
 
   it('a bad gzip is refused with its path; auto is the default', () => {
