@@ -35,7 +35,7 @@ export interface InfluxSinkStats extends DeliveryCounters {
   pointsSpilled: number;
   /** Points acknowledged from the spill because InfluxDB had not confirmed them within `spill.slowWriteMs`. */
   pointsSpilledSlow: number;
-  /** Slow batches that waited for InfluxDB because `spill.slowBacklogPoints` were already spilled. */
+  /** Slow batches that waited for InfluxDB because it was overloaded (`spill.slowBacklogPoints` unwritten, the oldest `slowBacklogSec` old). */
   slowBacklogWaits: number;
   /** Points in the spill that InfluxDB has not taken (copies of batches it took live not counted). */
   spillUnwritten: number;

@@ -54,7 +54,7 @@ export class InfluxSink implements Sink {
   /** Points the drain wrote since the spill was last found empty. */
   private drainedSinceReport = 0;
   private readonly unwritten = new UnwrittenBacklog();
-  /** `spill.slowBacklogPoints` applies from then on (performance.now()). */
+  /** The overload bound (`spill.slowBacklogPoints`, `slowBacklogSec`) applies from then on (performance.now()). */
   private readonly backlogBoundFrom: number;
   private readonly counts = { retries: 0, pointsSpilled: 0, pointsSpilledSlow: 0, slowBacklogWaits: 0, pointsDrained: 0, pointsRefused: 0, backpressureWaits: 0 };
 
